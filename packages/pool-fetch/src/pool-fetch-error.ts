@@ -1,0 +1,35 @@
+const MARKER = Symbol.for("keyrelay.error.PoolFetchError")
+
+/** Stable codes of every PoolFetchError; match on these, never on messages. */
+export const POOL_FETCH_ERROR_CODES = {
+  /** An option passed to a factory is missing or malformed. */
+  INVALID_OPTIONS: "ERR_POOL_INVALID_OPTIONS",
+} as const
+
+/** One of POOL_FETCH_ERROR_CODES. */
+export type PoolFetchErrorCode = (typeof POOL_FETCH_ERROR_CODES)[keyof typeof POOL_FETCH_ERROR_CODES]
+
+/**
+ * The one error class of `@keyrelay/pool-fetch`. Messages say what happened, to what, and what to do next, and
+ * never contain a secret; `cause` carries the underlying error.
+ */
+export class PoolFetchError extends Error {
+  readonly code: PoolFetchErrorCode
+  readonly [MARKER] = true
+
+  constructor(code: PoolFetchErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = "PoolFetchError"
+    this.code = code
+  }
+
+  /** Recognises an PoolFetchError even when it comes from another installed copy of this package. */
+  static isInstance(value: unknown): value is PoolFetchError {
+    return typeof value === "object" && value !== null && (value as { [MARKER]?: unknown })[MARKER] === true
+  }
+}
+
+/** Whether `value` is an PoolFetchError (from any installed copy of this package). */
+export function isPoolFetchError(value: unknown): value is PoolFetchError {
+  return PoolFetchError.isInstance(value)
+}

@@ -1,0 +1,1 @@
+console.error("keyrelay-mock-anthropic: not built yet")

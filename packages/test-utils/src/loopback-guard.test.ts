@@ -38,3 +38,28 @@ describe("the guard installed by the shared setup", () => {
     expect(attempts.some((a) => a.host === "api.anthropic.com")).toBe(true)
   })
 })
+
+describe("loopback-guard-register in a child process", () => {
+  it("blocks and logs a non-loopback connection made by the child", async () => {
+    const { execFileSync } = await import("node:child_process")
+    const { mkdtempSync, readFileSync, existsSync } = await import("node:fs")
+    const { tmpdir } = await import("node:os")
+    const { join } = await import("node:path")
+    const dir = mkdtempSync(join(tmpdir(), "guard-"))
+    const log = join(dir, "attempts.jsonl")
+    const register = new URL("../dist/loopback-guard-register.js", import.meta.url).pathname
+    const out = execFileSync(
+      process.execPath,
+      [
+        "--import",
+        register,
+        "-e",
+        "fetch('http://192.0.2.1:8080/').then(()=>console.log('reached'),()=>console.log('blocked'))",
+      ],
+      { env: { ...process.env, KEYRELAY_LOOPBACK_GUARD_LOG: log }, encoding: "utf8" },
+    )
+    expect(out.trim()).toBe("blocked")
+    expect(existsSync(log)).toBe(true)
+    expect(readFileSync(log, "utf8")).toContain('"host":"192.0.2.1"')
+  })
+})

@@ -1,7 +1,11 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { anyBody, messagesBody, seededRandom, unusualJson } from "../test/arbitraries.ts"
-import { mayHaveInvalidToolName } from "./_scan-tool-names.ts"
+import {
+  mayHaveInvalidToolName,
+  namedKeysAreValid,
+  structureMayHaveInvalidToolName,
+} from "./_scan-tool-names.ts"
 import { requestToolNameSites } from "./_tool-name-sites.ts"
 import { isValidToolName } from "./tool-name.ts"
 
@@ -45,9 +49,34 @@ describe("mayHaveInvalidToolName", () => {
     ["whitespace everywhere", ' \n{ "tools" : [ { "name" : "a.b" } ] } ', true],
     ["a top-level array", '[{"tools":[{"name":"a.b"}]}]', false],
     ["not JSON", "hello", false],
-    ["truncated JSON", '{"tools":[{"name":"bash"', true],
   ])("%s", (_, text, expected) => {
     expect(mayHaveInvalidToolName(text)).toBe(expected)
+    expect(structureMayHaveInvalidToolName(text)).toBe(expected)
+  })
+
+  it("does not need to understand broken JSON, which is sent as it came either way", () => {
+    const truncated = '{"tools":[{"name":"bash"'
+    expect(mayHaveInvalidToolName(truncated)).toBe(false) // every name it holds is valid
+    expect(structureMayHaveInvalidToolName(truncated)).toBe(true) // the walk gives up and asks for a parse
+  })
+
+  it.each([
+    ["only valid names", '{"tools":[{"name":"bash"}],"x":{"tool_name":"read"}}', true],
+    ["no names at all", '{"model":"m"}', true],
+    ["a free-text name anywhere", '{"messages":[{"content":[{"input":{"name":"a b"}}]}]}', false],
+    ["a free-text tool_name anywhere", '{"x":{"tool_name":"a b"}}', false],
+    ["another key ending in _name", '{"x":{"file_name":"a b","user_name":"c d"}}', true],
+    ["a name in a list of required keys", '{"required":["name", "path"]}', true],
+    ["a name key quoted inside text", '{"text":"{\\"name\\": \\"a b\\"}"}', true],
+    ["a key that only ends in an escaped quote and name", '{"x\\"name": "a b"}', true],
+    ["a tool_name key inside text", '{"text":"\\"tool_name\\":\\"a b\\""}', true],
+    ["a name key after an escaped backslash", '{"a":"x\\\\","name":"a b"}', false],
+    ["a non-string name", '{"name":{"first":"a b"}}', true],
+    ["a key spelled with escapes", '{"tools":[{"n\\u0061me":"a.b"}]}', false],
+    ["escaped printable ASCII anywhere", '{"text":"\\u0041"}', false],
+    ["escaped control characters", '{"text":"\\u001b[0m\\u0000"}', true],
+  ])("key search: %s → clean %s", (_, text, clean) => {
+    expect(namedKeysAreValid(text)).toBe(clean)
   })
 
   it("property: exact on Messages bodies, whatever the JSON spelling", () => {
@@ -65,13 +94,26 @@ describe("mayHaveInvalidToolName", () => {
     )
   })
 
-  it("property: sound on any JSON: when the scan says no, a full parse finds nothing to rename", () => {
+  it("property: the structure walk alone is exact on Messages bodies", () => {
+    fc.assert(
+      fc.property(messagesBody, fc.integer(), (body, seed) => {
+        const text = unusualJson(body, seededRandom(seed))
+        expect(structureMayHaveInvalidToolName(text)).toBe(parseFinds(text))
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it("property: sound on any JSON: when either pass says clean, a full parse finds nothing to rename", () => {
     fc.assert(
       fc.property(anyBody, fc.integer(), fc.boolean(), (body, seed, plain) => {
         const text = plain ? JSON.stringify(body) : unusualJson(body, seededRandom(seed))
-        if (!mayHaveInvalidToolName(text)) expect(parseFinds(text)).toBe(false)
+        const finds = parseFinds(text)
+        if (!mayHaveInvalidToolName(text)) expect(finds).toBe(false)
+        if (namedKeysAreValid(text)) expect(finds).toBe(false)
+        if (!structureMayHaveInvalidToolName(text)) expect(finds).toBe(false)
       }),
-      { numRuns: 1500 },
+      { numRuns: 2000 },
     )
   })
 

@@ -1,12 +1,16 @@
-// The cheap test that keeps the hot path free of JSON.parse: a single forward scan over the body text that looks
-// only at the places where a tool name can be (a superset of _tool-name-sites.ts):
+// The cheap test that keeps the hot path free of JSON.parse. Its answer is conservative: `false` means no tool
+// name in the body is invalid (a full parse would rename nothing), `true` means one might be, or the text is not
+// JSON we understand; then the caller parses and decides. Two passes, cheapest first:
 //
-//   tools[*].name   tool_choice.name   messages[*].content[*].name
-//   messages[*].content[*].content[*].tool_name   messages[*].content[*].content.tool_references[*].tool_name
-//
-// Everything else is skipped by bracket matching; string contents are jumped over with indexOf. The answer is
-// conservative: `false` means no string at those places is an invalid tool name (so a full parse would rename
-// nothing), `true` means it might be, or the text is not JSON we understand; then the caller parses and decides.
+// 1. Key search: one native regex sweep finds every literal "name" and "tool_name" key (a quote preceded by an
+//    even run of backslashes is a delimiter, so the match is a real key, not text inside a string) and checks its
+//    string value. If all are valid, the body is clean. A key spelled with \u escapes would hide from the sweep, so
+//    any escaped printable ASCII character (\u0020-\u007f, which JSON.stringify never writes) ends pass 1.
+// 2. Structure walk, only where a tool name can be (a superset of _tool-name-sites.ts):
+//      tools[*].name   tool_choice.name   messages[*].content[*].name
+//      messages[*].content[*].content[*].tool_name   messages[*].content[*].content.tool_references[*].tool_name
+//    Everything else is skipped by bracket matching, string contents jumped over with indexOf. This clears bodies
+//    whose tool inputs or schemas hold "name" keys with free text, which pass 1 cannot tell from tool names.
 
 import { TOOL_NAME_PATTERN } from "./tool-name.ts"
 
@@ -23,8 +27,33 @@ const CLOSE_BRACKET = 0x5d
 type Visit = (text: string, i: number) => number
 type Member = (text: string, key: string, i: number) => number
 
+// A "name" key, the end of a "…_name" key, or an escaped printable ASCII character.
+const CANDIDATE = /"name"|_name"|\\u00[2-7][0-9a-fA-F]/g
+
 /** Whether a JSON request body might hold an invalid tool name; `false` is a guarantee, `true` a maybe. */
 export function mayHaveInvalidToolName(text: string): boolean {
+  return !namedKeysAreValid(text) && structureMayHaveInvalidToolName(text)
+}
+
+/** Pass 1: whether every literal "name" and "tool_name" key holds a valid tool name or a non-string. */
+export function namedKeysAreValid(text: string): boolean {
+  CANDIDATE.lastIndex = 0
+  for (let match = CANDIDATE.exec(text); match !== null; match = CANDIDATE.exec(text)) {
+    const at = match.index
+    const first = text.charCodeAt(at)
+    if (first === BACKSLASH) return false
+    const open = first === QUOTE ? at : at >= 5 && text.startsWith('"tool', at - 5) ? at - 5 : -1
+    if (open === -1 || isEscaped(text, open)) continue // another key, or text inside a string
+    let j = skipWhitespace(text, at + match[0].length)
+    if (text.charCodeAt(j) !== COLON) continue // a value such as ["name"], not a key
+    j = skipWhitespace(text, j + 1)
+    if (text.charCodeAt(j) === QUOTE && checkName(text, j) === STOP) return false
+  }
+  return true
+}
+
+/** Pass 2: whether a string where a tool name can be is not a valid tool name (or the text is not JSON). */
+export function structureMayHaveInvalidToolName(text: string): boolean {
   const start = skipWhitespace(text, 0)
   if (text.charCodeAt(start) !== OPEN_BRACE) return false
   return object(text, start, rootMember) === STOP
@@ -157,11 +186,16 @@ function stringEnd(text: string, i: number): number {
   for (;;) {
     j = text.indexOf('"', j)
     if (j === -1) return STOP
-    let k = j - 1
-    while (text.charCodeAt(k) === BACKSLASH) k--
-    if ((j - 1 - k) % 2 === 0) return j
+    if (!isEscaped(text, j)) return j
     j++
   }
+}
+
+// Whether the character at `i` is escaped: preceded by an odd run of backslashes.
+function isEscaped(text: string, i: number): boolean {
+  let k = i - 1
+  while (text.charCodeAt(k) === BACKSLASH) k--
+  return (i - 1 - k) % 2 === 1
 }
 
 function decodeString(text: string, start: number, end: number): string | undefined {

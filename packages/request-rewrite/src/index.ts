@@ -1,4 +1,4 @@
-export { type BaseUrlParts, DEFAULT_BASE_URL, normalizeBaseUrl } from "./base-url.ts"
+export { DEFAULT_BASE_URL, normalizeBaseUrl } from "./base-url.ts"
 export {
   type AccountTarget,
   ANTHROPIC_VERSION,
@@ -18,6 +18,7 @@ export {
   restoreToolNamesInEvent,
   restoreToolNamesInJson,
   restoreToolNamesInMessage,
+  TOOL_NAME_EVENT_TYPES,
 } from "./restore-tool-names.ts"
 export { isValidToolName, sanitizeToolNames, TOOL_NAME_PATTERN } from "./tool-name.ts"
 export { VERSION } from "./version.ts"

@@ -6,6 +6,7 @@ import {
   restoreToolNamesInEvent,
   restoreToolNamesInJson,
   restoreToolNamesInMessage,
+  TOOL_NAME_EVENT_TYPES,
 } from "./restore-tool-names.ts"
 
 const map = new Map([
@@ -79,6 +80,22 @@ describe("restoreToolNamesInEvent", () => {
   ])("returns the event itself with %s", (_, toolNames) => {
     const event = { type: "content_block_start", index: 0, content_block: toolUse }
     expect(restoreToolNamesInEvent(event, toolNames)).toBe(event)
+  })
+
+  it("names exactly the event types it can change", () => {
+    expect(TOOL_NAME_EVENT_TYPES).toEqual(["message_start", "content_block_start"])
+    const others = [
+      "content_block_delta",
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
+      "ping",
+      "error",
+    ]
+    for (const type of others) {
+      const event = { type, content_block: toolUse, message: { content: [toolUse] } }
+      expect(restoreToolNamesInEvent(event, map)).toBe(event)
+    }
   })
 
   it.each([null, "text", 42, []])("passes %j through", (value) => {

@@ -1,6 +1,17 @@
 import { blockSites, contentSites, isObject, type ToolNameSite } from "./_tool-name-sites.ts"
 
 /**
+ * The streaming event types that can carry a tool name; {@link restoreToolNamesInEvent} returns every other event
+ * unchanged, so an event mapper may skip decoding them.
+ *
+ * @see https://platform.claude.com/docs/en/build-with-claude/streaming (event types)
+ */
+export const TOOL_NAME_EVENT_TYPES: readonly string[] = Object.freeze([
+  "message_start",
+  "content_block_start",
+])
+
+/**
  * Restores the caller's tool names in one parsed Messages streaming event (the JSON of an SSE `data:` line): the
  * `name` of a `tool_use` block in `content_block_start`, `tool_reference` names, and any blocks in `message_start`.
  * Returns the event itself when nothing changes, otherwise a copy; the input is never modified. Pass it, with the

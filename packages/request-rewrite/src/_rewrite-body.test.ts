@@ -121,7 +121,7 @@ describe("rewriteBody", () => {
         }
         expect(sent).toEqual(JSON.parse(text))
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     )
   })
 

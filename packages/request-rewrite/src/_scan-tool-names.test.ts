@@ -90,7 +90,7 @@ describe("mayHaveInvalidToolName", () => {
               : unusualJson(body, seededRandom(seed))
         expect(mayHaveInvalidToolName(text)).toBe(parseFinds(text))
       }),
-      { numRuns: 1500 },
+      { numRuns: 800 },
     )
   })
 
@@ -113,7 +113,7 @@ describe("mayHaveInvalidToolName", () => {
         if (namedKeysAreValid(text)) expect(finds).toBe(false)
         if (!structureMayHaveInvalidToolName(text)) expect(finds).toBe(false)
       }),
-      { numRuns: 2000 },
+      { numRuns: 1000 },
     )
   })
 
@@ -123,7 +123,7 @@ describe("mayHaveInvalidToolName", () => {
         const text = `${JSON.stringify(a).slice(0, -1)},${JSON.stringify(b).slice(1)}`
         if (!mayHaveInvalidToolName(text)) expect(parseFinds(text)).toBe(false)
       }),
-      { numRuns: 500 },
+      { numRuns: 300 },
     )
   })
 

@@ -127,9 +127,14 @@ async function fetchMetadata(ctx: _ClientContext, signal?: AbortSignal): Promise
     throw _mapError(error, "discovery", ctx.issuer)
   }
   if (!metadata) throw _mapError(new Error("no metadata"), "discovery", ctx.issuer)
+  return _assertSecureMetadata(metadata)
+}
+
+/** Refuses metadata that would send codes or tokens over plain http off loopback. */
+export function _assertSecureMetadata(metadata: oauth.AuthorizationServer): oauth.AuthorizationServer {
   for (const key of SECURED_ENDPOINTS) {
     const value = metadata[key]
-    if (typeof value === "string") _assertSecureEndpoint(value, `${key} advertised by ${ctx.issuer}`)
+    if (typeof value === "string") _assertSecureEndpoint(value, `${key} advertised by ${metadata.issuer}`)
   }
   return metadata
 }

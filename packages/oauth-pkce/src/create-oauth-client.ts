@@ -1,6 +1,7 @@
 import type * as oauth from "oauth4webapi"
 import {
   _assertSecureEndpoint,
+  _assertSecureMetadata,
   type _ClientContext,
   _defaultSleep,
   _discover,
@@ -136,7 +137,7 @@ export function createOAuthClient(options: OAuthClientOptions): OAuthClient {
     requestTimeoutMs: timeout,
     verifyIdTokenSignature: options.verifyIdTokenSignature ?? true,
     discovery: options.discovery ?? "auto",
-    metadata: options.metadata ? Promise.resolve(options.metadata) : undefined,
+    metadata: options.metadata ? Promise.resolve(_assertSecureMetadata(options.metadata)) : undefined,
     jwksCache: {},
   }
 

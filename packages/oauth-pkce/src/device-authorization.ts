@@ -74,8 +74,12 @@ export async function _startDeviceAuthorization(
       `The device code expired before it was approved at ${ctx.issuer}. Start the device sign-in again.`,
     )
 
+  const aborted = () =>
+    new OAuthPkceError(OAUTH_PKCE_ERROR_CODES.ABORTED, `The device sign-in at ${ctx.issuer} was cancelled.`)
+
   async function pollUntilDone(signal: AbortSignal | undefined): Promise<TokenSet> {
     for (;;) {
+      if (signal?.aborted) throw aborted()
       const left = expiresAt - ctx.now()
       if (left <= 0) throw expired()
       try {
@@ -83,6 +87,7 @@ export async function _startDeviceAuthorization(
       } catch (error) {
         throw _mapError(error, "device token request", ctx.issuer)
       }
+      if (signal?.aborted) throw aborted()
       if (expiresAt - ctx.now() <= 0) throw expired()
       let response: Response
       let result: oauth.TokenEndpointResponse
@@ -107,7 +112,7 @@ export async function _startDeviceAuthorization(
           isOAuthPkceError(mapped) &&
           (mapped.code === "ERR_OAUTH_NETWORK" || mapped.code === "ERR_OAUTH_TIMEOUT")
         ) {
-          if (signal?.aborted) throw mapped
+          if (signal?.aborted) throw aborted()
           interval = Math.min(interval * 2, MAX_BACKOFF_S)
           continue
         }

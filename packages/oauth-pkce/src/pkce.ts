@@ -35,7 +35,7 @@ export function isValidCodeVerifier(value: string): boolean {
  * Computes the S256 code challenge of a verifier.
  *
  * @example
- * await computeCodeChallenge("dBjftJeZ4CQP-OGFKmZ8cYx2UgEMSDUXeA4-p42i6Ig")
+ * await computeCodeChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
  * // "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" (RFC 7636 Appendix B)
  * @see RFC 7636 §4.2
  * @throws OAuthPkceError `ERR_OAUTH_INVALID_OPTIONS` when the verifier is not valid per RFC 7636 §4.1.

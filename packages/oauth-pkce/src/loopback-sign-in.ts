@@ -175,7 +175,11 @@ export async function startLoopbackSignIn(options: StartLoopbackSignInOptions): 
   async function finish(parameters: URLSearchParams): Promise<TokenSet> {
     claimed = true
     try {
-      const tokens = await client.completeAuthorizationRequest(request, parameters)
+      const tokens = await client.completeAuthorizationRequest(
+        request,
+        parameters,
+        options.signal === undefined ? undefined : { signal: options.signal },
+      )
       settled = true
       resolveResult(tokens)
       return tokens

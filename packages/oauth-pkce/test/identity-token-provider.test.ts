@@ -244,5 +244,5 @@ describe("four processes sharing one store under a file lock", () => {
     await expect(
       withFileLock(join(dir, "tokens.lock"), () => client.refresh(final.refreshToken as string)),
     ).resolves.toMatchObject({ tokenType: "bearer" })
-  })
+  }, 60_000) // real processes: about a second on a quiet machine, far more on a loaded one
 })

@@ -7,6 +7,7 @@ import {
   _requestOptions,
 } from "./_client-context.ts"
 import { _mapError } from "./_map-error.ts"
+import { _parsePastedCallback } from "./_parse-pasted-callback.ts"
 import { _randomToken } from "./_random.ts"
 import { _timingSafeEqual } from "./_timing-safe-equal.ts"
 import { OAUTH_PKCE_ERROR_CODES, OAuthPkceError } from "./oauth-pkce-error.ts"
@@ -106,7 +107,7 @@ export async function _createAuthorizationRequest(
 function toParameters(callback: string | URL | URLSearchParams): URLSearchParams {
   if (callback instanceof URLSearchParams) return callback
   if (callback instanceof URL) return callback.searchParams
-  return new URL(callback).searchParams
+  return _parsePastedCallback(callback)
 }
 
 /** Whether `callback` answers `request` (its `state` matches, compared in constant time). */

@@ -123,6 +123,9 @@ describe("createAuthorizationRequest", () => {
     ).rejects.toMatchObject({
       code: OAUTH_PKCE_ERROR_CODES.STATE_MISMATCH,
     })
+    await expect(client.completeAuthorizationRequest(request, "not an answer")).rejects.toMatchObject({
+      code: OAUTH_PKCE_ERROR_CODES.PASTED_CODE_INVALID,
+    })
     expect(fetch.calls).toEqual([])
   })
 })

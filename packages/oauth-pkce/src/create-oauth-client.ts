@@ -70,8 +70,9 @@ export interface OAuthClient {
   /** Starts an authorization code + PKCE (S256) sign-in with fresh `state` and `nonce` (RFC 7636, RFC 6749 §4.1). */
   createAuthorizationRequest(options: CreateAuthorizationRequestOptions): Promise<AuthorizationRequest>
   /**
-   * Finishes a sign-in with the authorization response (the redirect URL, or its query): checks `state` in constant
-   * time and `iss`, exchanges the code with the verifier, validates the ID token and its `nonce`.
+   * Finishes a sign-in with the authorization response (the redirect URL, its query, or `code#state` as a user
+   * pastes it): checks `state` in constant time and `iss`, exchanges the code with the verifier, validates the ID
+   * token and its `nonce`.
    */
   completeAuthorizationRequest(
     request: AuthorizationRequest,

@@ -13,10 +13,9 @@ import {
   type OAuthClient,
   readIdTokenClaims,
   type StoredTokenSet,
-  startLoopbackSignIn,
   type TokenStore,
 } from "../src/index.ts"
-import { Browser } from "./fixtures/browser.ts"
+import { signInThroughBrowser } from "./fixtures/browser.ts"
 import { type FederationExchange, startFederationExchange } from "./fixtures/federation-exchange.ts"
 import { fileTokenStore, withFileLock } from "./fixtures/file-store.ts"
 import { CLIENT_ID, type IdentityProvider, startIdentityProvider } from "./fixtures/identity-provider.ts"
@@ -42,11 +41,7 @@ afterEach(() => {
   idp.refreshes.length = 0
 })
 
-async function signIn(scope = "openid offline_access"): Promise<StoredTokenSet> {
-  const session = await startLoopbackSignIn({ client, scope, parameters: { prompt: "consent" } })
-  await new Browser().visit(session.url)
-  return session.result
-}
+const signIn = (scope?: string) => signInThroughBrowser(client, scope)
 
 function memoryStore(
   initial: StoredTokenSet | undefined,
@@ -138,9 +133,7 @@ describe("with ID tokens that live 30 s", () => {
 
   it("never hands one out (the exchange needs at least 60 s) and still saves the rotated refresh token", async () => {
     const shortClient = createOAuthClient({ issuer: shortLived.issuer, clientId: CLIENT_ID })
-    const session = await startLoopbackSignIn({ client: shortClient, parameters: { prompt: "consent" } })
-    await new Browser().visit(session.url)
-    const tokens = await session.result
+    const tokens = await signInThroughBrowser(shortClient)
     const store = memoryStore(tokens)
     await expect(createIdentityTokenProvider({ client: shortClient, store })()).rejects.toMatchObject({
       code: OAUTH_PKCE_ERROR_CODES.ID_TOKEN_UNSUITABLE,

@@ -4,10 +4,9 @@ import {
   OAUTH_PKCE_ERROR_CODES,
   type OAuthClient,
   readIdTokenClaims,
-  startLoopbackSignIn,
   type TokenSet,
 } from "../src/index.ts"
-import { Browser } from "./fixtures/browser.ts"
+import { Browser, signInThroughBrowser } from "./fixtures/browser.ts"
 import {
   ACCOUNT_ID,
   CLIENT_ID,
@@ -25,9 +24,7 @@ beforeAll(async () => {
 afterAll(() => idp.close())
 
 async function signedIn(): Promise<TokenSet & { refreshToken: string; idToken: string }> {
-  const session = await startLoopbackSignIn({ client, parameters: { prompt: "consent" } })
-  await new Browser().visit(session.url)
-  const tokens = await session.result
+  const tokens = await signInThroughBrowser(client)
   if (!tokens.refreshToken || !tokens.idToken) throw new Error("no refresh or ID token")
   return { ...tokens, refreshToken: tokens.refreshToken, idToken: tokens.idToken }
 }

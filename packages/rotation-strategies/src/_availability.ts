@@ -3,19 +3,23 @@ import type { CooldownLike } from "./cooldown.ts"
 import { type ParsedCooldownKey, parseCooldownKey } from "./cooldown-key.ts"
 import type { Candidate, PickContext } from "./strategy.ts"
 
-const PARSE_CACHE_LIMIT = 10_000
+const CACHE_LIMIT = 10_000
 
 /**
- * Which candidates are out for one pick. Built once per pick from the cooldowns in force and the keys to
- * avoid (a handful), then asked per candidate with at most three set lookups on ids already on the candidate,
- * so a pick over many accounts builds no key strings. Instances are reused across picks.
+ * Which candidates are out for one pick. Built once per pick from the cooldowns in force and the keys to avoid
+ * (usually a handful), then asked per candidate with at most three lookups of ids already on the candidate, so
+ * a pick builds no key strings. Blocked ids are stamped with the pick's number rather than collected in sets
+ * cleared every pick, so a steady pool allocates nothing. Instances are reused across picks.
  */
 export class Availability {
-  private readonly accounts = new Set<string>()
-  private readonly orgs = new Set<string>()
-  private readonly workspaces = new Set<string>()
+  private readonly accounts = new Map<string, number>()
+  private readonly orgs = new Map<string, number>()
+  private readonly workspaces = new Map<string, number>()
   private readonly parsed = new Map<string, ParsedCooldownKey | null>()
-  private blocking = false
+  private stamp = 0
+  private anyAccount = false
+  private anyOrg = false
+  private anyWorkspace = false
   private exclude: ReadonlySet<string> | undefined
   private modelClass = ""
   private now = 0
@@ -24,12 +28,10 @@ export class Availability {
   }
 
   prepare(context: PickContext): void {
-    if (this.blocking) {
-      this.accounts.clear()
-      this.orgs.clear()
-      this.workspaces.clear()
-      this.blocking = false
-    }
+    this.stamp++
+    this.anyAccount = false
+    this.anyOrg = false
+    this.anyWorkspace = false
     this.now = context.now
     this.modelClass = context.modelClass
     this.exclude = context.exclude && context.exclude.size > 0 ? context.exclude : undefined
@@ -38,26 +40,37 @@ export class Availability {
   }
 
   isBlocked(candidate: Candidate): boolean {
-    if (this.exclude?.has(candidate.id)) return true
-    if (!this.blocking) return false
-    if (this.accounts.size > 0 && this.accounts.has(candidate.id)) return true
+    if (this.exclude !== undefined && this.exclude.has(candidate.id)) return true
+    if (this.anyAccount && this.accounts.get(candidate.id) === this.stamp) return true
     const org = candidate.organizationId
-    if (org !== undefined && this.orgs.size > 0 && this.orgs.has(org)) return true
+    if (this.anyOrg && org !== undefined && this.orgs.get(org) === this.stamp) return true
     const workspace = candidate.workspaceId
-    return workspace !== undefined && this.workspaces.size > 0 && this.workspaces.has(workspace)
+    return this.anyWorkspace && workspace !== undefined && this.workspaces.get(workspace) === this.stamp
   }
 
   private block(key: string): void {
     let parsed = this.parsed.get(key)
     if (parsed === undefined) {
-      if (this.parsed.size >= PARSE_CACHE_LIMIT) this.parsed.clear()
+      if (this.parsed.size >= CACHE_LIMIT) this.parsed.clear()
       parsed = parseCooldownKey(key) ?? null
       this.parsed.set(key, parsed)
     }
     if (parsed === null) return
     if (parsed.modelClass !== undefined && parsed.modelClass !== this.modelClass) return
-    const set = parsed.kind === "acct" ? this.accounts : parsed.kind === "org" ? this.orgs : this.workspaces
-    set.add(parsed.id)
-    this.blocking = true
+    if (parsed.kind === "acct") {
+      this.anyAccount = true
+      stampInto(this.accounts, parsed.id, this.stamp)
+    } else if (parsed.kind === "org") {
+      this.anyOrg = true
+      stampInto(this.orgs, parsed.id, this.stamp)
+    } else {
+      this.anyWorkspace = true
+      stampInto(this.workspaces, parsed.id, this.stamp)
+    }
   }
+}
+
+function stampInto(map: Map<string, number>, id: string, stamp: number): void {
+  if (map.size >= CACHE_LIMIT && !map.has(id)) map.clear()
+  map.set(id, stamp)
 }

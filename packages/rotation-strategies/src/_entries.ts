@@ -5,8 +5,9 @@ export type KeyedMap<T> = ReadonlyMap<string, T> | Readonly<Record<string, T | u
 export function getEntry<T>(map: KeyedMap<T> | undefined, key: string): T | undefined {
   if (map === undefined || map === null) return undefined
   if (map instanceof Map) return map.get(key)
-  const record = map as Readonly<Record<string, T | undefined>>
-  return Object.hasOwn(record, key) ? record[key] : undefined
+  // One lookup; inherited members (`constructor`…) are functions, never records, so they read as absent.
+  const value = (map as Readonly<Record<string, unknown>>)[key]
+  return typeof value === "object" && value !== null ? (value as T) : undefined
 }
 
 /** Calls `fn` for every present entry, without building an array of entries. */
@@ -20,8 +21,7 @@ export function forEachEntry<T>(map: KeyedMap<T> | undefined, fn: (key: string, 
   }
   const record = map as Readonly<Record<string, T | undefined>>
   for (const key in record) {
-    if (!Object.hasOwn(record, key)) continue
     const value = record[key]
-    if (value) fn(key, value)
+    if (typeof value === "object" && value !== null && Object.hasOwn(record, key)) fn(key, value)
   }
 }

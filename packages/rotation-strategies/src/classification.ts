@@ -57,9 +57,12 @@ export interface Classification {
   readonly health: HealthEvent
   /** What happened and what happens next, for people; never contains a secret. */
   readonly reason: string
-  /** The cooldown key at fault, when an account was given and the scope is not `none`. */
+  /** The cooldown key charged, present with `cooldown` when an account was given. */
   readonly key?: string
-  /** The cooldown to store under `key`, already merged with the one in force (never shorter). */
+  /**
+   * The cooldown to store under `key` (merge it in with {@link mergeCooldown}); already escalated from, and
+   * never shorter than, the one in force. Absent when nothing is charged (ok, caller, service, a re-mint).
+   */
   readonly cooldown?: Cooldown
   /** For `action: "retry"`: how long to wait first, as the official SDK would. */
   readonly retryDelayMs?: number

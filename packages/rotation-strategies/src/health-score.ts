@@ -1,4 +1,4 @@
-import { definedOnly } from "./_defined-only.ts"
+import { definedOnly, type OptionsOf } from "./_defined-only.ts"
 import type { HealthEvent } from "./failure-class.ts"
 import { ROTATION_ERROR_CODES, RotationError } from "./rotation-error.ts"
 
@@ -113,8 +113,8 @@ export function isHealthUsable(
  * @throws {RotationError} `ERR_ROTATION_INVALID_OPTIONS` when a value is not a finite number, `min > max`, or the
  * initial or usable score lies outside `[min, max]`.
  */
-export function resolveHealthConfig(options: Partial<HealthConfig> = {}): HealthConfig {
-  const config = { ...DEFAULT_HEALTH_CONFIG, ...definedOnly(options) }
+export function resolveHealthConfig(options: OptionsOf<HealthConfig> = {}): HealthConfig {
+  const config = { ...DEFAULT_HEALTH_CONFIG, ...definedOnly<HealthConfig>(options) }
   for (const [name, value] of Object.entries(config)) {
     if (typeof value !== "number" || !Number.isFinite(value)) {
       throw invalid(`health.${name} must be a finite number, got ${String(value)}`)

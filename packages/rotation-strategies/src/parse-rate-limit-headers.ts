@@ -110,16 +110,23 @@ const FAST: readonly RateLimitBucketName[] = ["requests", "fastInputTokens", "fa
  * headroomOf(snapshot, Date.now()) // 0.42
  */
 export function headroomOf(snapshot: RateLimitSnapshot | undefined, now: number, fast = false): number {
-  if (snapshot === undefined) return 1
-  let least = 1
-  const names = fast && (snapshot.fastInputTokens || snapshot.fastOutputTokens) ? FAST : STANDARD
-  for (let i = 0; i < names.length; i++) {
-    const bucket = snapshot[names[i]!] as RateLimitBucket | undefined
-    if (bucket === undefined) continue
-    const share = bucketShare(bucket, snapshot.observedAt, now)
-    if (share < least) least = share
+  if (snapshot === undefined || snapshot === null) return 1
+  const seen = snapshot.observedAt
+  // Plain property reads (no loop over names): this runs once per limit group on every headroom pick.
+  let least = share(snapshot.requests, seen, now, 1)
+  if (fast && (snapshot.fastInputTokens !== undefined || snapshot.fastOutputTokens !== undefined)) {
+    least = share(snapshot.fastInputTokens, seen, now, least)
+    return share(snapshot.fastOutputTokens, seen, now, least)
   }
-  return least
+  least = share(snapshot.tokens, seen, now, least)
+  least = share(snapshot.inputTokens, seen, now, least)
+  return share(snapshot.outputTokens, seen, now, least)
+}
+
+function share(bucket: RateLimitBucket | undefined, observedAt: number, now: number, least: number): number {
+  if (bucket === undefined || bucket === null) return least
+  const value = bucketShare(bucket, observedAt, now)
+  return value < least ? value : least
 }
 
 function bucketShare(bucket: RateLimitBucket, observedAt: number, now: number): number {

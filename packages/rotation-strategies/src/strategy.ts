@@ -1,6 +1,6 @@
 import { Availability } from "./_availability.ts"
 import { createChooser } from "./_choosers.ts"
-import { definedOnly } from "./_defined-only.ts"
+import { definedOnly, type OptionsOf } from "./_defined-only.ts"
 import type { KeyedMap } from "./_entries.ts"
 import type { CooldownMap } from "./cooldown.ts"
 import type { FailureClass } from "./failure-class.ts"
@@ -50,7 +50,7 @@ export interface PickContext {
    * Cooldown keys to stay away from for this attempt, as if cooling: after a group-level 429, pass its `key` so
    * the retry goes to another group.
    */
-  readonly avoid?: Iterable<string> | undefined
+  readonly avoid?: ReadonlySet<string> | readonly string[] | undefined
 }
 
 /** Why one candidate cannot serve, and from when it can. */
@@ -131,11 +131,11 @@ export const DEFAULT_HYBRID_WEIGHTS: HybridWeights = Object.freeze({
 /** Options of {@link createStrategy}. */
 export interface StrategyOptions {
   /** Health rules; missing values take {@link DEFAULT_HEALTH_CONFIG}. */
-  readonly health?: Partial<HealthConfig> | undefined
+  readonly health?: OptionsOf<HealthConfig> | undefined
   /** Token-bucket rules; missing values take {@link DEFAULT_TOKEN_BUCKET_CONFIG}. */
-  readonly bucket?: Partial<TokenBucketConfig> | undefined
+  readonly bucket?: OptionsOf<TokenBucketConfig> | undefined
   /** `hybrid` weights; missing values take {@link DEFAULT_HYBRID_WEIGHTS}. */
-  readonly hybrid?: Partial<HybridWeights> | undefined
+  readonly hybrid?: OptionsOf<HybridWeights> | undefined
 }
 
 /** Resolved settings shared by the choosers. Internal. */
@@ -195,8 +195,8 @@ export function createStrategy(name: StrategyName = "sticky", options: StrategyO
   }
 }
 
-function resolveHybridWeights(options: Partial<HybridWeights>): HybridWeights {
-  const weights = { ...DEFAULT_HYBRID_WEIGHTS, ...definedOnly(options) }
+function resolveHybridWeights(options: OptionsOf<HybridWeights>): HybridWeights {
+  const weights = { ...DEFAULT_HYBRID_WEIGHTS, ...definedOnly<HybridWeights>(options) }
   for (const [key, value] of Object.entries(weights)) {
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
       throw new RotationError(

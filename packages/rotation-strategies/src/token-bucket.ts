@@ -1,4 +1,4 @@
-import { definedOnly } from "./_defined-only.ts"
+import { definedOnly, type OptionsOf } from "./_defined-only.ts"
 import { ROTATION_ERROR_CODES, RotationError } from "./rotation-error.ts"
 
 /** An account's local request budget as stored: the tokens at `updatedAt`; refill since then is computed. */
@@ -67,8 +67,8 @@ export function takeToken(
  * @throws {RotationError} `ERR_ROTATION_INVALID_OPTIONS` when `capacity` is not positive or `refillPerMinute` is
  * negative or not finite.
  */
-export function resolveTokenBucketConfig(options: Partial<TokenBucketConfig> = {}): TokenBucketConfig {
-  const config = { ...DEFAULT_TOKEN_BUCKET_CONFIG, ...definedOnly(options) }
+export function resolveTokenBucketConfig(options: OptionsOf<TokenBucketConfig> = {}): TokenBucketConfig {
+  const config = { ...DEFAULT_TOKEN_BUCKET_CONFIG, ...definedOnly<TokenBucketConfig>(options) }
   if (!(Number.isFinite(config.capacity) && config.capacity > 0)) {
     throw invalid(`bucket.capacity must be a positive number, got ${String(config.capacity)}`)
   }

@@ -11,7 +11,10 @@ import type { Candidate, NoCandidate, PickContext, Unavailable } from "./strateg
  */
 export function unavailableReport(candidates: readonly Candidate[], context: PickContext): NoCandidate {
   const now = context.now
-  const avoid = context.avoid === undefined ? undefined : new Set(context.avoid)
+  const avoid: ReadonlySet<string> | undefined =
+    context.avoid === undefined || context.avoid instanceof Set
+      ? (context.avoid as ReadonlySet<string> | undefined)
+      : new Set(context.avoid)
   const unavailable: Unavailable[] = []
   let earliest: number | null = null
   for (const candidate of candidates) {

@@ -40,7 +40,7 @@ export class Availability {
   }
 
   isBlocked(candidate: Candidate): boolean {
-    if (this.exclude !== undefined && this.exclude.has(candidate.id)) return true
+    if (this.exclude?.has(candidate.id)) return true
     if (this.anyAccount && this.accounts.get(candidate.id) === this.stamp) return true
     const org = candidate.organizationId
     if (this.anyOrg && org !== undefined && this.orgs.get(org) === this.stamp) return true

@@ -1,7 +1,7 @@
 import type { Availability } from "./_availability.ts"
 import { getEntry } from "./_entries.ts"
 import { healthScore } from "./health-score.ts"
-import { headroomOf, type RateLimitSnapshot } from "./parse-rate-limit-headers.ts"
+import { headroomOf } from "./parse-rate-limit-headers.ts"
 import type { Candidate, PickContext, ResolvedStrategyOptions, StrategyName } from "./strategy.ts"
 import { bucketTokens } from "./token-bucket.ts"
 

@@ -126,7 +126,7 @@ export function headroomOf(snapshot: RateLimitSnapshot | undefined, now: number,
 function share(bucket: RateLimitBucket | undefined, observedAt: number, now: number, least: number): number {
   if (bucket === undefined || bucket === null) return least
   const value = bucketShare(bucket, observedAt, now)
-  return value < least ? value : least
+  return Math.min(value, least)
 }
 
 function bucketShare(bucket: RateLimitBucket, observedAt: number, now: number): number {

@@ -21,7 +21,7 @@ describe("formatUnavailable", () => {
       { now: NOW, label: (id) => (id === "acc_a" ? "work" : "personal") },
     )
     expect(message).toBe(
-      "No account can serve this request before 2026-10-08T12:00:20Z (in 20 s). work: 429: limit reached; personal: 400: credit balance is too low",
+      "No account can serve this request before 2026-10-08T12:00:20Z (in 20 s). work: 429: limit reached; personal: 400: credit balance is too low.",
     )
   })
 
@@ -34,7 +34,7 @@ describe("formatUnavailable", () => {
     }))
     const message = formatUnavailable({ earliest: NOW + 90 * 60_000, unavailable }, { now: NOW, limit: 2 })
     expect(message).toBe(
-      "No account can serve this request before 2026-10-08T13:30:00Z (in 1 h 30 min). acc_0: r; acc_1: r; and 6 more",
+      "No account can serve this request before 2026-10-08T13:30:00Z (in 1 h 30 min). acc_0: r; acc_1: r; and 6 more.",
     )
   })
 
@@ -48,7 +48,7 @@ describe("formatUnavailable", () => {
         { now: NOW },
       ),
     ).toBe(
-      "No account can serve this request: every candidate was already tried for it. acc_a: already tried",
+      "No account can serve this request: every candidate was already tried for it. acc_a: already tried.",
     )
     expect(formatUnavailable({ earliest: null, unavailable: [] }, { now: NOW })).toMatch(/no candidate/)
   })

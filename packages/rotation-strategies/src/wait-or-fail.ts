@@ -98,7 +98,9 @@ export function formatUnavailable(result: NoCandidate, options: FormatUnavailabl
     result.earliest === null
       ? "No account can serve this request: every candidate was already tried for it."
       : `No account can serve this request before ${formatInstant(result.earliest)} (in ${formatDuration(result.earliest - options.now)}).`
-  const shown = result.unavailable.slice(0, limit).map((u) => `${label(u.id)}: ${u.reason}`)
+  const shown = result.unavailable
+    .slice(0, limit)
+    .map((u) => `${label(u.id)}: ${u.reason.replace(/\.$/, "")}`)
   const more = result.unavailable.length - shown.length
-  return `${head} ${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}`
+  return `${head} ${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}.`
 }

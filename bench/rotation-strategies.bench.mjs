@@ -89,7 +89,12 @@ const BATCHES = 21
 // Per pick: the median batch (what a pick usually costs here) and the best batch (the cost with the least
 // interference from other processes, GC and the compiler; the steadier figure on a shared machine).
 function measure(pick, candidates, contexts) {
-  // Calibrate a batch to last ~2 ms and warm up.
+  // Warm up for ~50 ms first (so the first, compiling calls cannot fix a tiny batch), then size a batch to
+  // last ~2 ms.
+  const warm = process.hrtime.bigint()
+  for (let i = 0; Number(process.hrtime.bigint() - warm) < 5e7; i++) {
+    for (let j = 0; j < 64; j++) sink ^= pick(candidates, contexts[j]) === undefined ? 1 : 0
+  }
   let batch = 1
   for (;;) {
     const t = process.hrtime.bigint()
@@ -97,7 +102,6 @@ function measure(pick, candidates, contexts) {
     if (Number(process.hrtime.bigint() - t) > 2e6 || batch >= 1 << 22) break
     batch *= 2
   }
-  for (let i = 0; i < batch * 3; i++) pick(candidates, contexts[i & 63])
   const samples = []
   for (let r = 0; r < BATCHES; r++) {
     globalThis.gc?.()
@@ -123,7 +127,7 @@ for (const n of SIZES) {
 }
 
 const names = ["baseline (array scan)", ...STRATEGY_NAMES]
-const fmt = (us) => (us < 10 ? us.toFixed(2) : us.toFixed(1))
+const fmt = (us) => (us < 1 ? us.toFixed(3) : us < 10 ? us.toFixed(2) : us.toFixed(1))
 const cell = (r) => `${fmt(r.us)} (${r.ratio.toFixed(1)}×) · ${fmt(r.bestUs)}`
 console.log(
   `µs per pick: median batch (ratio to the baseline's median at the same size) · best batch; ${BATCHES} batches; node ${process.version}\n`,

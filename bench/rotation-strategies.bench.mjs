@@ -92,7 +92,7 @@ function measure(pick, candidates, contexts) {
   // Warm up for ~50 ms first (so the first, compiling calls cannot fix a tiny batch), then size a batch to
   // last ~2 ms.
   const warm = process.hrtime.bigint()
-  for (let i = 0; Number(process.hrtime.bigint() - warm) < 5e7; i++) {
+  while (Number(process.hrtime.bigint() - warm) < 5e7) {
     for (let j = 0; j < 64; j++) sink ^= pick(candidates, contexts[j]) === undefined ? 1 : 0
   }
   let batch = 1

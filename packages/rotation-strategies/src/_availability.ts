@@ -9,7 +9,7 @@ const CACHE_LIMIT = 10_000
  * Which candidates are out for one pick. Built once per pick from the cooldowns in force and the keys to avoid
  * (usually a handful), then asked per candidate with at most three lookups of ids already on the candidate, so
  * a pick builds no key strings. Blocked ids are stamped with the pick's number rather than collected in sets
- * cleared every pick, so a steady pool allocates nothing. Instances are reused across picks.
+ * cleared every pick, so no hash table is rebuilt per pick. Instances are reused across picks.
  */
 export class Availability {
   private readonly accounts = new Map<string, number>()

@@ -4,6 +4,8 @@ const MARKER = Symbol.for("keyrelay.error.RotationError")
 export const ROTATION_ERROR_CODES = {
   /** An option passed to a factory is missing or malformed. */
   INVALID_OPTIONS: "ERR_ROTATION_INVALID_OPTIONS",
+  /** `createStrategy` was given a name that is not one of `STRATEGY_NAMES`. */
+  UNKNOWN_STRATEGY: "ERR_ROTATION_UNKNOWN_STRATEGY",
 } as const
 
 /** One of ROTATION_ERROR_CODES. */

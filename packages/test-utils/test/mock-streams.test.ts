@@ -18,7 +18,7 @@ beforeEach(async () => {
 })
 afterEach(() => mock.close())
 
-const waitFor = async (check: () => boolean | Promise<boolean>, ms = 2000) => {
+const waitFor = async (check: () => boolean | Promise<boolean>, ms = 5000) => {
   const until = Date.now() + ms
   while (!(await check())) {
     if (Date.now() > until) throw new Error("condition not met in time")

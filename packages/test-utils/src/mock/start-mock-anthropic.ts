@@ -40,12 +40,16 @@ export interface MockAnthropic {
   clearScenarios(): void
   /** Replaces the default reply (undefined: the built-in short text). */
   setReply(reply: MockReply | undefined): void
-  /** Sets the persistent state of a credential (by label), a workspace or an organization. */
+  /**
+   * Sets the persistent state of a credential (by label), a workspace or an organization.
+   * @throws ERR_TEST_UTILS_UNKNOWN_CREDENTIAL for an unknown label; ERR_TEST_UTILS_INVALID_CONFIG for an unknown organization or workspace
+   */
   setState(
     target: { credential?: string; organizationId?: string; workspaceId?: string },
     state: MockState,
     options?: { deniedModels?: string[] },
   ): void
+  /** Adds a credential at runtime. @throws ERR_TEST_UTILS_INVALID_CONFIG when it clashes with the config */
   addCredential(credential: MockCredential): void
   /** The mock's clock, epoch ms. */
   now(): number
@@ -56,7 +60,7 @@ export interface MockAnthropic {
   /** Resolves with the log once it holds at least `n` requests. @throws ERR_TEST_UTILS_WAIT_TIMEOUT */
   waitForRequests(n: number, options?: { timeoutMs?: number }): Promise<MockRequestLogEntry[]>
   clearRequests(): void
-  /** Applies a JSON control operation, exactly as `POST /_mock/control` would. */
+  /** Applies a JSON control operation, exactly as `POST /_mock/control` would. @throws ERR_TEST_UTILS_INVALID_CONFIG for an unknown operation */
   control(op: MockControlOp): unknown
   /** Connections still open that carried a request (TCP and unix socket), to prove that nothing leaks. */
   openConnections(): Promise<number>

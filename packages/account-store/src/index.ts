@@ -4,3 +4,34 @@ export {
   type AccountStoreErrorCode,
   isAccountStoreError,
 } from "./account-store-error.ts"
+export {
+  type AccountStore,
+  type AccountStoreOptions,
+  openAccountStore,
+  type RoutingRuleInput,
+  type RuntimeStateView,
+  type StoreEvent,
+  type StoreFileName,
+  type TokenSlot,
+  type TokenSlotUpdate,
+} from "./account-store.ts"
+export type {
+  Account,
+  AccountPatch,
+  Credential,
+  CredentialInput,
+  CredentialKind,
+  NewAccountInput,
+} from "./account-types.ts"
+export { credentialFingerprint } from "./credential-fingerprint.ts"
+export { mergeCooldown } from "./merge-runtime-state.ts"
+export { redactSecret, SecretValue } from "./redact-secret.ts"
+export { resolveStoreHome } from "./resolve-store-home.ts"
+export type { UsageCounters } from "./_usage-file.ts"
+export type { AccountState, Cooldown, RateLimitSnapshot } from "./_state-file.ts"
+export type { StoreConfig } from "./_config-file.ts"
+export type { RoutingRule } from "./_rules-file.ts"
+export type { Route, RouteRequest } from "./_resolve-route.ts"
+export type { OutcomeRecord, UsageRecord } from "./_runtime-state.ts"
+export type { StoreProblem } from "./_store-files.ts"
+export type { BudgetStatus, UsageQuery, UsageRow } from "./usage-report.ts"

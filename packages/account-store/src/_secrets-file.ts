@@ -1,0 +1,26 @@
+import * as v from "valibot"
+import type { FileSpec } from "./_versioned-file.ts"
+
+const entrySchema = v.strictObject({
+  value: v.string(),
+  updatedAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  expiresAt: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+})
+
+/** `key:<accountId>` for an api-key, `token:<accountId>:<slot>` for token slots. */
+export const secretsFileSchema = v.strictObject({
+  version: v.literal(1),
+  entries: v.record(v.string(), entrySchema),
+})
+
+export type SecretsFile = v.InferOutput<typeof secretsFileSchema>
+export type SecretEntry = v.InferOutput<typeof entrySchema>
+
+export const secretsFileSpec: FileSpec<SecretsFile> = {
+  name: "secrets.json",
+  version: 1,
+  secret: true,
+  schema: secretsFileSchema,
+  empty: () => ({ version: 1, entries: {} }),
+  migrations: [],
+}

@@ -1,0 +1,156 @@
+import type { AccountState, Cooldown, RateLimitSnapshot, StateFile } from "./_state-file.ts"
+import type { UsageCounters, UsageFile } from "./_usage-file.ts"
+
+/**
+ * The cooldown that wins when two processes disagree: the later `until` (a cooldown is never shortened by a
+ * merge), and on a tie the higher escalation `level`. rotation-strategies exports the same rule; this is the copy
+ * the store needs without depending on a sibling.
+ *
+ * @example
+ * ```ts
+ * mergeCooldown({ until: 10, level: 1, ... }, { until: 20, level: 0, ... }).until // 20
+ * ```
+ */
+export function mergeCooldown(a: Cooldown | undefined, b: Cooldown | undefined): Cooldown | undefined {
+  if (a === undefined) return b
+  if (b === undefined) return a
+  if (a.until !== b.until) return a.until > b.until ? a : b
+  return b.level > a.level ? b : a
+}
+
+function newer<T extends { updatedAt: number }>(a: T | undefined, b: T | undefined): T | undefined {
+  if (a === undefined) return b
+  if (b === undefined) return a
+  return b.updatedAt >= a.updatedAt ? b : a
+}
+
+function newestSnapshot(a: RateLimitSnapshot | undefined, b: RateLimitSnapshot): RateLimitSnapshot {
+  return a === undefined || b.observedAt >= a.observedAt ? b : a
+}
+
+export function mergeAccountState(a: AccountState | undefined, b: AccountState): AccountState {
+  if (a === undefined) return { ...b }
+  const merged: AccountState = {}
+  const health = newer(a.health, b.health)
+  const bucket = newer(a.bucket, b.bucket)
+  const lastUsedAt = Math.max(a.lastUsedAt ?? -1, b.lastUsedAt ?? -1)
+  const lastOutcome =
+    a.lastOutcome === undefined || (b.lastOutcome !== undefined && b.lastOutcome.at >= a.lastOutcome.at)
+      ? b.lastOutcome
+      : a.lastOutcome
+  if (health) merged.health = health
+  if (bucket) merged.bucket = bucket
+  if (lastUsedAt >= 0) merged.lastUsedAt = lastUsedAt
+  if (lastOutcome) merged.lastOutcome = lastOutcome
+  return merged
+}
+
+/**
+ * Folds `incoming` into `target` by the cross-process rules: health and bucket by newest `updatedAt`, last use by
+ * maximum, cooldowns by later `until`, rate-limit snapshots by newest `observedAt`. Commutative and idempotent, so
+ * the order in which processes flush does not matter.
+ */
+export function mergeStateInto(target: Omit<StateFile, "version">, incoming: Omit<StateFile, "version">): void {
+  for (const [id, state] of Object.entries(incoming.accounts)) {
+    target.accounts[id] = mergeAccountState(target.accounts[id], state)
+  }
+  for (const [key, cooldown] of Object.entries(incoming.cooldowns)) {
+    target.cooldowns[key] = mergeCooldown(target.cooldowns[key], cooldown)!
+  }
+  for (const [key, snapshot] of Object.entries(incoming.rateLimits)) {
+    target.rateLimits[key] = newestSnapshot(target.rateLimits[key], snapshot)
+  }
+}
+
+export function emptyCounters(): UsageCounters {
+  return {
+    requests: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    cacheReadTokens: 0,
+    webSearchRequests: 0,
+    costMicroUsd: 0,
+    unpricedRequests: 0,
+  }
+}
+
+export function addCounters(target: UsageCounters, delta: UsageCounters): void {
+  target.requests += delta.requests
+  target.inputTokens += delta.inputTokens
+  target.outputTokens += delta.outputTokens
+  target.cacheWrite5mTokens += delta.cacheWrite5mTokens
+  target.cacheWrite1hTokens += delta.cacheWrite1hTokens
+  target.cacheReadTokens += delta.cacheReadTokens
+  target.webSearchRequests += delta.webSearchRequests
+  target.costMicroUsd += delta.costMicroUsd
+  target.unpricedRequests += delta.unpricedRequests
+}
+
+/** The counters cell for one day × account × model × project, created empty when missing. */
+export function usageCell(
+  days: UsageFile["days"],
+  day: string,
+  accountId: string,
+  model: string,
+  project: string,
+): UsageCounters {
+  const byAccount = (days[day] ??= {})
+  const byModel = (byAccount[accountId] ??= {})
+  const byProject = (byModel[model] ??= {})
+  return (byProject[project] ??= emptyCounters())
+}
+
+/** Adds usage deltas into `target` (sums: two processes' deltas both count, nothing is lost or doubled). */
+export function addUsageInto(target: UsageFile["days"], deltas: UsageFile["days"]): void {
+  for (const [day, byAccount] of Object.entries(deltas)) {
+    for (const [accountId, byModel] of Object.entries(byAccount)) {
+      for (const [model, byProject] of Object.entries(byModel)) {
+        for (const [project, counters] of Object.entries(byProject)) {
+          addCounters(usageCell(target, day, accountId, model, project), counters)
+        }
+      }
+    }
+  }
+}
+
+const ACCOUNT_KEY = /^acct:(acc_[a-z2-7]{16})(?:\||$)/
+
+/** The account a cooldown or rate-limit key is scoped to (`acct:<id>` or `acct:<id>|<class>`), if any. */
+export function accountOfKey(key: string): string | undefined {
+  return ACCOUNT_KEY.exec(key)?.[1]
+}
+
+/** Drops expired cooldowns and everything that belongs to a removed account. */
+export function pruneState(state: Omit<StateFile, "version">, now: number, isRemoved: (id: string) => boolean): void {
+  for (const id of Object.keys(state.accounts)) if (isRemoved(id)) delete state.accounts[id]
+  for (const [key, cooldown] of Object.entries(state.cooldowns)) {
+    const owner = accountOfKey(key)
+    if (cooldown.until <= now || (owner !== undefined && isRemoved(owner))) delete state.cooldowns[key]
+  }
+  for (const key of Object.keys(state.rateLimits)) {
+    const owner = accountOfKey(key)
+    if (owner !== undefined && isRemoved(owner)) delete state.rateLimits[key]
+  }
+}
+
+/** Drops usage of removed accounts and days older than the retention window. */
+export function pruneUsage(
+  days: UsageFile["days"],
+  oldestDayKept: string,
+  isRemoved: (id: string) => boolean,
+): void {
+  for (const [day, byAccount] of Object.entries(days)) {
+    if (day < oldestDayKept) {
+      delete days[day]
+      continue
+    }
+    for (const id of Object.keys(byAccount)) if (isRemoved(id)) delete byAccount[id]
+    if (Object.keys(byAccount).length === 0) delete days[day]
+  }
+}
+
+export function utcDay(at: number): string {
+  return new Date(at).toISOString().slice(0, 10)
+}

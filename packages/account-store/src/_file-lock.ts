@@ -1,5 +1,16 @@
 import { randomBytes } from "node:crypto"
-import { mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs"
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs"
 import { join } from "node:path"
 import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-error.ts"
 import { currentProcess, ownerIsDead, type ProcessIdentity } from "./_process-identity.ts"
@@ -7,16 +18,17 @@ import { currentProcess, ownerIsDead, type ProcessIdentity } from "./_process-id
 /*
  * A cross-process, cross-runtime (Node and Bun) lock made only of directory operations, so it needs no native code.
  *
- * - The lock is a directory (`mkdir` is atomic and fails with EEXIST for everyone but one creator).
- * - The creator then writes `owner-<token>` inside it (pid, host, boot id, process start time) and re-reads the
- *   directory: it holds the lock only if its own file is the only entry. Anyone who finds another entry backs off.
+ * - The lock is a directory holding one file, `owner-<token>` (pid, host, boot id, process start time). A claimant
+ *   builds it aside and renames it into place; rename(2) refuses to replace a non-empty directory, so exactly one
+ *   claimant wins, and the lock never exists without its owner (a claimant killed half-way leaves only its
+ *   staging directory, swept later).
  * - A holder is judged dead only by evidence, never by age alone: on the same machine, its pid is gone, or the pid
  *   now belongs to a process that started at another time (pid reuse), or the machine rebooted since. A live but
  *   slow holder (a long GC pause, a suspended laptop) is never robbed. Only for an owner on another host (a home
  *   directory shared over NFS) does the lock fall back to a heartbeat: the holder touches its file every few seconds.
  * - Recovery removes the dead owner's own file by name (`unlink` of a token nobody reuses), so two recoverers cannot
- *   both remove different generations of the lock; the now-empty directory is removed with `rmdir`, which refuses to
- *   remove a directory a new claimant has already written into.
+ *   both remove different generations of the lock; the now-empty directory is removed with `rmdir` (or replaced by
+ *   the next claimant's rename, which an empty directory does not refuse).
  */
 
 export interface FileLockOptions {
@@ -126,44 +138,31 @@ export class FileLock {
   }
 
   #tryOnce(): Attempt {
-    try {
-      mkdirSync(this.path, { mode: 0o700 })
-    } catch (error) {
-      if (errno(error) !== "EEXIST") throw lockIoError(this.path, error)
-      return this.#inspect()
-    }
-    return this.#claim()
-  }
-
-  #claim(): Attempt {
+    // While the lock is held (the common case under contention) inspecting it is all there is to do; building a
+    // claim first would only triple the system calls of every waiter.
+    if (existsSync(this.path)) return this.#inspect()
+    // The lock directory is built aside, owner file included, and renamed into place: rename(2) fails when the
+    // target is a non-empty directory, so the lock appears atomically and never without its owner.
     const token = randomBytes(8).toString("hex")
-    const file = join(this.path, OWNER_PREFIX + token)
+    const staging = `${this.path}.tmp-${process.pid}-${token}`
+    const file = join(staging, OWNER_PREFIX + token)
     const owner: LockHolder = { ...currentProcess(), acquiredAt: Date.now() }
     try {
-      writeFileSync(file, JSON.stringify(owner), { flag: "wx", mode: 0o600 })
+      mkdirSync(staging, { mode: 0o700 })
+      writeFileSync(file, JSON.stringify(owner), { mode: 0o600 })
     } catch (error) {
-      // The directory we created was removed as an orphan before we wrote into it: start over.
-      if (errno(error) === "ENOENT") return { state: "retry" }
+      removeQuietly(file, staging)
       throw lockIoError(this.path, error)
     }
-    let entries: string[]
     try {
-      entries = readdirSync(this.path)
-    } catch {
-      entries = []
-    }
-    if (entries.length === 1 && entries[0] === OWNER_PREFIX + token) {
+      renameSync(staging, this.path)
       this.#token = token
       return { state: "held" }
+    } catch (error) {
+      removeQuietly(file, staging)
+      if (!BUSY.has(errno(error) ?? "")) throw lockIoError(this.path, error)
+      return this.#inspect()
     }
-    // Another claimant wrote into the same directory generation; whoever saw itself alone holds it. Back off.
-    try {
-      unlinkSync(file)
-    } catch {}
-    try {
-      rmdirSync(this.path)
-    } catch {}
-    return { state: "busy" }
   }
 
   #inspect(): Attempt {
@@ -220,6 +219,23 @@ export class FileLock {
         "If that process is stuck, end it; if no keyrelay process is running at all, remove that directory.",
     )
   }
+}
+
+// What rename(2) says when the lock directory exists and holds an owner (EPERM, EACCES: Windows).
+const BUSY = new Set(["EEXIST", "ENOTEMPTY", "EPERM", "EACCES", "EISDIR"])
+
+function removeQuietly(file: string, dir: string): void {
+  try {
+    unlinkSync(file)
+  } catch {}
+  try {
+    rmdirSync(dir)
+  } catch {}
+}
+
+/** Whether a directory entry is a lock being built by a process that may have died doing so. */
+export function isLockStagingName(name: string): boolean {
+  return /^\.lock\.tmp-\d+-[0-9a-f]{16}$/.test(name)
 }
 
 function backoff(attempt: number): number {

@@ -1,4 +1,4 @@
-import { copyFileSync, readdirSync, statSync, unlinkSync } from "node:fs"
+import { copyFileSync, readdirSync, rmSync, statSync, unlinkSync } from "node:fs"
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises"
 import { join } from "node:path"
 import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError, type AccountStoreErrorCode } from "./account-store-error.ts"
@@ -14,7 +14,7 @@ import {
   writeFileAtomic,
   writeFileAtomicSync,
 } from "./_atomic-file.ts"
-import { FileLock } from "./_file-lock.ts"
+import { FileLock, isLockStagingName } from "./_file-lock.ts"
 import { decodeFile, encodeFile, type FileSpec } from "./_versioned-file.ts"
 import { redactSecret } from "./redact-secret.ts"
 
@@ -97,10 +97,13 @@ export class StoreFiles {
     }
     const now = this.#now()
     for (const name of names) {
-      if (!isTempName(name)) continue
+      const staging = isLockStagingName(name)
+      if (!staging && !isTempName(name)) continue
       try {
         // Under the lock no writer is between its write and its rename, but a clock can jump: keep fresh ones.
-        if (now - statSync(join(this.home, name)).mtimeMs > 60_000) unlinkSync(join(this.home, name))
+        if (now - statSync(join(this.home, name)).mtimeMs < 60_000) continue
+        if (staging) rmSync(join(this.home, name), { recursive: true, force: true })
+        else unlinkSync(join(this.home, name))
       } catch {}
     }
   }

@@ -25,7 +25,10 @@ const identityTokenSource = v.variant("source", [
 
 export const credentialSchema = v.variant("kind", [
   v.strictObject({ kind: v.literal("api-key"), hint: v.string() }),
-  v.strictObject({ kind: v.literal("env"), variable: v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/)) }),
+  v.strictObject({
+    kind: v.literal("env"),
+    variable: v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/)),
+  }),
   v.strictObject({
     kind: v.literal("command"),
     command: nonEmpty,
@@ -98,7 +101,9 @@ const v0Schema = v.object({
   ),
 })
 
-export function accountsFileSpec(fingerprintOf: (credential: unknown, secret?: string) => string): FileSpec<AccountsFile> {
+export function accountsFileSpec(
+  fingerprintOf: (credential: unknown, secret?: string) => string,
+): FileSpec<AccountsFile> {
   return {
     name: "accounts.json",
     version: 1,

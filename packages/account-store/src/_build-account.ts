@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto"
 import * as v from "valibot"
-import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-error.ts"
-import type { AccountPatch, CredentialInput, NewAccountInput } from "./account-types.ts"
 import { credentialSchema, type StoredAccount, storedAccountSchema } from "./_accounts-file.ts"
 import { describeIssues } from "./_versioned-file.ts"
+import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-error.ts"
+import type { AccountPatch, CredentialInput, NewAccountInput } from "./account-types.ts"
 import { credentialFingerprint } from "./credential-fingerprint.ts"
 import { redactSecret } from "./redact-secret.ts"
 
@@ -25,10 +25,16 @@ export function newRuleId(): string {
 }
 
 function invalid(what: string, issues: readonly v.BaseIssue<unknown>[]): AccountStoreError {
-  return new AccountStoreError(ACCOUNT_STORE_ERROR_CODES.INVALID_INPUT, `${what} is invalid: ${describeIssues(issues)}.`)
+  return new AccountStoreError(
+    ACCOUNT_STORE_ERROR_CODES.INVALID_INPUT,
+    `${what} is invalid: ${describeIssues(issues)}.`,
+  )
 }
 
-const apiKeyInput = v.strictObject({ kind: v.literal("api-key"), key: v.pipe(v.string(), v.regex(/^\S{8,}$/)) })
+const apiKeyInput = v.strictObject({
+  kind: v.literal("api-key"),
+  key: v.pipe(v.string(), v.regex(/^\S{8,}$/)),
+})
 
 /** Builds the stored form of a new account (validated) and the secret to keep for it, if any. */
 export function buildAccount(

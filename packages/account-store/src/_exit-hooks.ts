@@ -7,7 +7,8 @@ export interface ExitFlushable {
 }
 
 const stores = new Set<ExitFlushable>()
-const SIGNALS: NodeJS.Signals[] = process.platform === "win32" ? ["SIGINT", "SIGTERM"] : ["SIGINT", "SIGTERM", "SIGHUP"]
+const SIGNALS: NodeJS.Signals[] =
+  process.platform === "win32" ? ["SIGINT", "SIGTERM"] : ["SIGINT", "SIGTERM", "SIGHUP"]
 
 function onBeforeExit(): void {
   // Scheduling a flush here keeps the loop alive just long enough; with nothing pending no new work is added,

@@ -12,8 +12,8 @@ import {
   writeFileSync,
 } from "node:fs"
 import { join } from "node:path"
-import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-error.ts"
 import { currentProcess, ownerIsDead, type ProcessIdentity } from "./_process-identity.ts"
+import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-error.ts"
 
 /*
  * A cross-process, cross-runtime (Node and Bun) lock made only of directory operations, so it needs no native code.
@@ -140,7 +140,10 @@ export class FileLock {
   #tryOnce(): Attempt {
     // While the lock is held (the common case under contention) inspecting it is all there is to do; building a
     // claim first would only triple the system calls of every waiter.
-    if (existsSync(this.path)) return this.#inspect()
+    return existsSync(this.path) ? this.#inspect(true) : this.#claim(true)
+  }
+
+  #claim(mayInspect: boolean): Attempt {
     // The lock directory is built aside, owner file included, and renamed into place: rename(2) fails when the
     // target is a non-empty directory, so the lock appears atomically and never without its owner.
     const token = randomBytes(8).toString("hex")
@@ -161,11 +164,11 @@ export class FileLock {
     } catch (error) {
       removeQuietly(file, staging)
       if (!BUSY.has(errno(error) ?? "")) throw lockIoError(this.path, error)
-      return this.#inspect()
+      return mayInspect ? this.#inspect(false) : { state: "busy" }
     }
   }
 
-  #inspect(): Attempt {
+  #inspect(mayClaim: boolean): Attempt {
     let entries: string[]
     try {
       entries = readdirSync(this.path)
@@ -175,6 +178,9 @@ export class FileLock {
     }
     const now = Date.now()
     if (entries.length === 0) {
+      // A holder killed between releasing its owner file and removing the directory. rename(2) replaces an empty
+      // directory, so claim it right away; where that fails (Windows), it is removed once it is clearly old.
+      if (mayClaim) return this.#claim(false)
       const age = ageOf(this.path, now)
       if (age !== undefined && age > this.#orphanStaleMs) {
         try {

@@ -44,7 +44,8 @@ export async function probeKeychain(
   }
   // Several store homes on one machine must not share keychain entries.
   const scope = createHash("sha256").update(home).digest("hex").slice(0, 12)
-  const entry = (ref: string) => new module.Entry(SERVICE, `${scope}/${ref}`, { linux: { store: "secret-service" } })
+  const entry = (ref: string) =>
+    new module.Entry(SERVICE, `${scope}/${ref}`, { linux: { store: "secret-service" } })
   try {
     entry("probe").getPassword()
   } catch (error) {

@@ -1,6 +1,6 @@
 import type { StoredAccount } from "./_accounts-file.ts"
-import type { RoutingRule } from "./_rules-file.ts"
 import { compileGlob } from "./_glob.ts"
+import type { RoutingRule } from "./_rules-file.ts"
 
 /** The request a route is resolved for. */
 export interface RouteRequest {
@@ -39,7 +39,11 @@ function matches(patterns: RegExp[] | undefined, value: string | undefined): boo
   return patterns.some((p) => p.test(value))
 }
 
-export function resolveRoute(rules: readonly CompiledRule[], accounts: readonly StoredAccount[], request: RouteRequest): Route {
+export function resolveRoute(
+  rules: readonly CompiledRule[],
+  accounts: readonly StoredAccount[],
+  request: RouteRequest,
+): Route {
   const enabled = accounts.filter((a) => a.enabled)
   for (const { rule, directories, models } of rules) {
     const directory = request.directory?.replace(/\/+$/, "")

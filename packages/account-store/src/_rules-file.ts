@@ -11,7 +11,10 @@ export const routingRuleSchema = v.strictObject({
   /** The candidates: these account ids, plus every account carrying one of these tags. */
   use: v.pipe(
     v.strictObject({ accounts: globs, tags: globs }),
-    v.check((use) => (use.accounts?.length ?? 0) + (use.tags?.length ?? 0) > 0, "a rule must name accounts or tags"),
+    v.check(
+      (use) => (use.accounts?.length ?? 0) + (use.tags?.length ?? 0) > 0,
+      "a rule must name accounts or tags",
+    ),
   ),
   strategy: v.optional(v.pipe(v.string(), v.minLength(1))),
 })

@@ -1,6 +1,6 @@
-import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-error.ts"
 import type { AccountState, Cooldown, RateLimitSnapshot, StateFile } from "./_state-file.ts"
 import type { UsageCounters, UsageFile } from "./_usage-file.ts"
+import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-error.ts"
 import {
   addCounters,
   addUsageInto,
@@ -125,10 +125,14 @@ export class RuntimeState {
     delta.cacheWrite1hTokens = count(record.cacheWrite1hTokens, "cacheWrite1hTokens")
     delta.cacheReadTokens = count(record.cacheReadTokens, "cacheReadTokens")
     delta.webSearchRequests = count(record.webSearchRequests, "webSearchRequests")
-    if (record.costMicroUsd === null || record.costMicroUsd === undefined) delta.unpricedRequests = delta.requests
+    if (record.costMicroUsd === null || record.costMicroUsd === undefined)
+      delta.unpricedRequests = delta.requests
     else delta.costMicroUsd = count(record.costMicroUsd, "costMicroUsd")
     if (typeof record.model !== "string" || record.model === "") {
-      throw new AccountStoreError(ACCOUNT_STORE_ERROR_CODES.INVALID_INPUT, "recordUsage: model must be a model id.")
+      throw new AccountStoreError(
+        ACCOUNT_STORE_ERROR_CODES.INVALID_INPUT,
+        "recordUsage: model must be a model id.",
+      )
     }
     const day = utcDay(record.at ?? now)
     const project = record.project || "-"
@@ -176,7 +180,12 @@ export class RuntimeState {
 
   /** The pending changes, for a flush that must include them (the synchronous exit flush). */
   pending(): { state: PendingState; usage: UsageFile["days"]; hasState: boolean; hasUsage: boolean } {
-    return { state: this.#pending, usage: this.#pendingUsage, hasState: this.#hasState, hasUsage: this.#hasUsage }
+    return {
+      state: this.#pending,
+      usage: this.#pendingUsage,
+      hasState: this.#hasState,
+      hasUsage: this.#hasUsage,
+    }
   }
 
   clearPending(): void {

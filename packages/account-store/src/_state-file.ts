@@ -11,7 +11,12 @@ export const accountStateSchema = v.strictObject({
   bucket: v.optional(bucketSchema),
   lastUsedAt: v.optional(timestamp),
   lastOutcome: v.optional(
-    v.strictObject({ class: v.string(), status: v.optional(v.number()), reason: v.optional(v.string()), at: timestamp }),
+    v.strictObject({
+      class: v.string(),
+      status: v.optional(v.number()),
+      reason: v.optional(v.string()),
+      at: timestamp,
+    }),
   ),
 })
 

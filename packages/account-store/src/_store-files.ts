@@ -1,7 +1,6 @@
 import { copyFileSync, readdirSync, rmSync, statSync, unlinkSync } from "node:fs"
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises"
 import { join } from "node:path"
-import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError, type AccountStoreErrorCode } from "./account-store-error.ts"
 import {
   asidePath,
   type FileSignature,
@@ -16,6 +15,11 @@ import {
 } from "./_atomic-file.ts"
 import { FileLock, isLockStagingName } from "./_file-lock.ts"
 import { decodeFile, encodeFile, type FileSpec } from "./_versioned-file.ts"
+import {
+  ACCOUNT_STORE_ERROR_CODES,
+  AccountStoreError,
+  type AccountStoreErrorCode,
+} from "./account-store-error.ts"
 import { redactSecret } from "./redact-secret.ts"
 
 /** Something wrong with the store's files that did not stop the rest from working; shown by `doctor`. */
@@ -50,11 +54,17 @@ export class StoreFiles {
   readonly blocked = new Map<string, AccountStoreError>()
   readonly signatures = new Map<string, FileSignature | undefined>()
 
-  constructor(home: string, options: { now: () => number; lockTimeoutMs?: number; report: (p: StoreProblem) => void }) {
+  constructor(
+    home: string,
+    options: { now: () => number; lockTimeoutMs?: number; report: (p: StoreProblem) => void },
+  ) {
     this.home = home
     this.#now = options.now
     this.#report = options.report
-    this.lock = new FileLock(join(home, ".lock"), options.lockTimeoutMs ? { timeoutMs: options.lockTimeoutMs } : {})
+    this.lock = new FileLock(
+      join(home, ".lock"),
+      options.lockTimeoutMs ? { timeoutMs: options.lockTimeoutMs } : {},
+    )
   }
 
   path(name: string): string {

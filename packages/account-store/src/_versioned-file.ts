@@ -44,7 +44,11 @@ export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string 
     .join("; ")
 }
 
-export function decodeFile<T>(spec: FileSpec<T>, text: string, context: Omit<MigrationContext, "putSecret">): Decoded<T> {
+export function decodeFile<T>(
+  spec: FileSpec<T>,
+  text: string,
+  context: Omit<MigrationContext, "putSecret">,
+): Decoded<T> {
   let raw: unknown
   try {
     raw = JSON.parse(text)

@@ -1,13 +1,18 @@
 import { AsyncLocalStorage } from "node:async_hooks"
-import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError, isAccountStoreError } from "./account-store-error.ts"
-import type { Account, AccountPatch, NewAccountInput } from "./account-types.ts"
+import * as v from "valibot"
 import { type AccountsFile, accountsFileSpec, type StoredAccount } from "./_accounts-file.ts"
 import { buildAccount, newRuleId, patchAccount } from "./_build-account.ts"
 import { type ConfigFile, configFileSpec, configSchema, type StoreConfig } from "./_config-file.ts"
 import { flushOnExit } from "./_exit-hooks.ts"
 import { type KeychainProbe, probeKeychain } from "./_keychain.ts"
-import { type CompiledRule, compileRules, type Route, type RouteRequest, resolveRoute } from "./_resolve-route.ts"
-import { routingRuleSchema, type RoutingRule, type RulesFile, rulesFileSpec } from "./_rules-file.ts"
+import {
+  type CompiledRule,
+  compileRules,
+  type Route,
+  type RouteRequest,
+  resolveRoute,
+} from "./_resolve-route.ts"
+import { type RoutingRule, type RulesFile, routingRuleSchema, rulesFileSpec } from "./_rules-file.ts"
 import { type Batch, type OutcomeRecord, RuntimeState, type UsageRecord } from "./_runtime-state.ts"
 import { type SecretEntry, type SecretsFile, secretsFileSpec } from "./_secrets-file.ts"
 import { type StateFile, stateFileSpec } from "./_state-file.ts"
@@ -15,12 +20,13 @@ import { type Loaded, StoreFiles, type StoreProblem } from "./_store-files.ts"
 import { type UsageFile, usageFileSpec } from "./_usage-file.ts"
 import { describeIssues, type FileSpec } from "./_versioned-file.ts"
 import { FilesWatcher } from "./_watch-files.ts"
+import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError, isAccountStoreError } from "./account-store-error.ts"
+import type { Account, AccountPatch, NewAccountInput } from "./account-types.ts"
 import { credentialFingerprint } from "./credential-fingerprint.ts"
 import { addUsageInto, mergeStateInto, pruneState, pruneUsage, utcDay } from "./merge-runtime-state.ts"
 import { SecretValue } from "./redact-secret.ts"
 import { resolveStoreHome } from "./resolve-store-home.ts"
 import { type BudgetStatus, budgetStatus, type UsageQuery, type UsageRow, usageRows } from "./usage-report.ts"
-import * as v from "valibot"
 
 /** Options of `openAccountStore`; every field is optional. */
 export interface AccountStoreOptions {
@@ -43,7 +49,13 @@ export interface AccountStoreOptions {
 }
 
 /** The store's files; change events name the ones that changed. */
-export type StoreFileName = "accounts.json" | "secrets.json" | "rules.json" | "config.json" | "state.json" | "usage.json"
+export type StoreFileName =
+  | "accounts.json"
+  | "secrets.json"
+  | "rules.json"
+  | "config.json"
+  | "state.json"
+  | "usage.json"
 
 /** What subscribers hear: a file changed (by this process or another), or a problem was found. */
 export type StoreEvent =
@@ -250,22 +262,26 @@ class Store implements AccountStore {
     if (!keepSignature) this.#files.signatures.set(name, loaded.signature)
     switch (name) {
       case "accounts.json":
-        return this.#setAccounts(loaded.data as AccountsFile)
+        this.#setAccounts(loaded.data as AccountsFile)
+        return
       case "secrets.json":
         this.#secrets = loaded.data as SecretsFile
         return
       case "rules.json":
-        return this.#setRules(loaded.data as RulesFile)
+        this.#setRules(loaded.data as RulesFile)
+        return
       case "config.json":
         this.#config = freeze(loaded.data as ConfigFile)
         return
       case "state.json": {
         const state = loaded.data as StateFile
         pruneState(state, this.#now(), this.#isRemoved)
-        return this.#runtime.replaceState(state)
+        this.#runtime.replaceState(state)
+        return
       }
       case "usage.json":
-        return this.#runtime.replaceUsage(loaded.data as UsageFile)
+        this.#runtime.replaceUsage(loaded.data as UsageFile)
+        return
     }
   }
 
@@ -398,7 +414,11 @@ class Store implements AccountStore {
 
   /** One locked read-modify-write of accounts.json (and secrets.json when `secrets` was touched). */
   async #mutateAccounts<T>(
-    change: (accounts: AccountsFile, secrets: SecretsFile, now: number) => Promise<{ result: T; secrets: boolean }>,
+    change: (
+      accounts: AccountsFile,
+      secrets: SecretsFile,
+      now: number,
+    ) => Promise<{ result: T; secrets: boolean }>,
   ): Promise<T> {
     this.#assertOpen()
     const result = await this.withLock(async () => {
@@ -468,7 +488,8 @@ class Store implements AccountStore {
         )
       }
       accounts.accounts.push(account)
-      if (secret !== undefined) await this.#putSecret(account, `key:${account.id}`, secret, undefined, secrets)
+      if (secret !== undefined)
+        await this.#putSecret(account, `key:${account.id}`, secret, undefined, secrets)
       return { result: snapshotOf(accounts, account.id), secrets: secret !== undefined }
     })
   }
@@ -490,7 +511,10 @@ class Store implements AccountStore {
     })
   }
 
-  async learnOrganization(id: string, learned: { organizationId?: string; workspaceId?: string }): Promise<void> {
+  async learnOrganization(
+    id: string,
+    learned: { organizationId?: string; workspaceId?: string },
+  ): Promise<void> {
     const current = this.getAccount(id)?.learned
     const same =
       (learned.organizationId ?? current?.organizationId) === current?.organizationId &&
@@ -688,7 +712,10 @@ class Store implements AccountStore {
     await this.#mutateRules((rules) => {
       const index = rules.findIndex((r) => r.id === id)
       if (index < 0) {
-        throw new AccountStoreError(ACCOUNT_STORE_ERROR_CODES.INVALID_INPUT, `No routing rule ${id}; see \`keyrelay rules\`.`)
+        throw new AccountStoreError(
+          ACCOUNT_STORE_ERROR_CODES.INVALID_INPUT,
+          `No routing rule ${id}; see \`keyrelay rules\`.`,
+        )
       }
       rules.splice(index, 1)
     })

@@ -1,9 +1,10 @@
-export {
-  ACCOUNT_STORE_ERROR_CODES,
-  AccountStoreError,
-  type AccountStoreErrorCode,
-  isAccountStoreError,
-} from "./account-store-error.ts"
+export type { StoreConfig } from "./_config-file.ts"
+export type { Route, RouteRequest } from "./_resolve-route.ts"
+export type { RoutingRule } from "./_rules-file.ts"
+export type { OutcomeRecord, UsageRecord } from "./_runtime-state.ts"
+export type { AccountState, Cooldown, RateLimitSnapshot } from "./_state-file.ts"
+export type { StoreProblem } from "./_store-files.ts"
+export type { UsageCounters } from "./_usage-file.ts"
 export {
   type AccountStore,
   type AccountStoreOptions,
@@ -15,6 +16,12 @@ export {
   type TokenSlot,
   type TokenSlotUpdate,
 } from "./account-store.ts"
+export {
+  ACCOUNT_STORE_ERROR_CODES,
+  AccountStoreError,
+  type AccountStoreErrorCode,
+  isAccountStoreError,
+} from "./account-store-error.ts"
 export type {
   Account,
   AccountPatch,
@@ -27,11 +34,4 @@ export { credentialFingerprint } from "./credential-fingerprint.ts"
 export { mergeCooldown } from "./merge-runtime-state.ts"
 export { redactSecret, SecretValue } from "./redact-secret.ts"
 export { resolveStoreHome } from "./resolve-store-home.ts"
-export type { UsageCounters } from "./_usage-file.ts"
-export type { AccountState, Cooldown, RateLimitSnapshot } from "./_state-file.ts"
-export type { StoreConfig } from "./_config-file.ts"
-export type { RoutingRule } from "./_rules-file.ts"
-export type { Route, RouteRequest } from "./_resolve-route.ts"
-export type { OutcomeRecord, UsageRecord } from "./_runtime-state.ts"
-export type { StoreProblem } from "./_store-files.ts"
 export type { BudgetStatus, UsageQuery, UsageRow } from "./usage-report.ts"

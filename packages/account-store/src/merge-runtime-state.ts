@@ -50,7 +50,10 @@ export function mergeAccountState(a: AccountState | undefined, b: AccountState):
  * maximum, cooldowns by later `until`, rate-limit snapshots by newest `observedAt`. Commutative and idempotent, so
  * the order in which processes flush does not matter.
  */
-export function mergeStateInto(target: Omit<StateFile, "version">, incoming: Omit<StateFile, "version">): void {
+export function mergeStateInto(
+  target: Omit<StateFile, "version">,
+  incoming: Omit<StateFile, "version">,
+): void {
   for (const [id, state] of Object.entries(incoming.accounts)) {
     target.accounts[id] = mergeAccountState(target.accounts[id], state)
   }
@@ -96,10 +99,14 @@ export function usageCell(
   model: string,
   project: string,
 ): UsageCounters {
-  const byAccount = (days[day] ??= {})
-  const byModel = (byAccount[accountId] ??= {})
-  const byProject = (byModel[model] ??= {})
-  return (byProject[project] ??= emptyCounters())
+  days[day] ??= {}
+  const byAccount = days[day]
+  byAccount[accountId] ??= {}
+  const byModel = byAccount[accountId]
+  byModel[model] ??= {}
+  const byProject = byModel[model]
+  byProject[project] ??= emptyCounters()
+  return byProject[project]
 }
 
 /** Adds usage deltas into `target` (sums: two processes' deltas both count, nothing is lost or doubled). */
@@ -123,7 +130,11 @@ export function accountOfKey(key: string): string | undefined {
 }
 
 /** Drops expired cooldowns and everything that belongs to a removed account. */
-export function pruneState(state: Omit<StateFile, "version">, now: number, isRemoved: (id: string) => boolean): void {
+export function pruneState(
+  state: Omit<StateFile, "version">,
+  now: number,
+  isRemoved: (id: string) => boolean,
+): void {
   for (const id of Object.keys(state.accounts)) if (isRemoved(id)) delete state.accounts[id]
   for (const [key, cooldown] of Object.entries(state.cooldowns)) {
     const owner = accountOfKey(key)

@@ -52,7 +52,11 @@ export function usageRows(days: UsageFile["days"], query: UsageQuery = {}): Usag
   return rows
 }
 
-export function budgetStatus(days: UsageFile["days"], accounts: readonly StoredAccount[], now: number): BudgetStatus[] {
+export function budgetStatus(
+  days: UsageFile["days"],
+  accounts: readonly StoredAccount[],
+  now: number,
+): BudgetStatus[] {
   const month = new Date(now).toISOString().slice(0, 7)
   const totals = new Map<string, UsageCounters>()
   for (const row of usageRows(days, { from: `${month}-01`, to: `${month}-31` })) {
@@ -73,7 +77,8 @@ export function budgetStatus(days: UsageFile["days"], accounts: readonly StoredA
     if (account.monthlyBudgetUsd !== undefined) {
       status.budgetUsd = account.monthlyBudgetUsd
       const budgetMicro = account.monthlyBudgetUsd * 1_000_000
-      status.fractionUsed = budgetMicro === 0 ? (total.costMicroUsd > 0 ? Infinity : 0) : total.costMicroUsd / budgetMicro
+      status.fractionUsed =
+        budgetMicro === 0 ? (total.costMicroUsd > 0 ? Infinity : 0) : total.costMicroUsd / budgetMicro
       status.overBudget = total.costMicroUsd >= budgetMicro && (budgetMicro > 0 || total.costMicroUsd > 0)
     }
     return status

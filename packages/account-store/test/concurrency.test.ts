@@ -10,7 +10,8 @@ const KILL_RUNS = Number(process.env.KEYRELAY_TEST_KILL_RUNS ?? 200)
 
 function allJsonParses(home: string): void {
   for (const name of readdirSync(home)) {
-    if (name.endsWith(".json")) expect(() => JSON.parse(readFileSync(join(home, name), "utf8")), name).not.toThrow()
+    if (name.endsWith(".json"))
+      expect(() => JSON.parse(readFileSync(join(home, name), "utf8")), name).not.toThrow()
   }
 }
 
@@ -18,9 +19,12 @@ describe("many processes, one store", () => {
   it(`loses no update: 8 processes (6 Node, 2 Bun) × ${UPDATES} interleaved locked merges`, async () => {
     const home = tempHome()
     const runtimes = ["node", "bun", "node", "node", "bun", "node", "node", "node"] as const
-    const children = runtimes.map((runtime, i) => runChild(["updates", home, String(UPDATES), `p${i}`, ACCOUNT], runtime))
+    const children = runtimes.map((runtime, i) =>
+      runChild(["updates", home, String(UPDATES), `p${i}`, ACCOUNT], runtime),
+    )
     const results = await Promise.all(children.map((c) => c.exited))
-    for (const [i, result] of results.entries()) expect(result, `child ${i} (${runtimes[i]})`).toEqual({ code: 0, signal: null })
+    for (const [i, result] of results.entries())
+      expect(result, `child ${i} (${runtimes[i]})`).toEqual({ code: 0, signal: null })
     allJsonParses(home)
     const store = await openAccountStore({ home, watch: false, flushOnExit: false })
     const rows = store.usage({ accountId: ACCOUNT })
@@ -58,7 +62,8 @@ describe("many processes, one store", () => {
         for (const id of committed) {
           expect(ids.has(id), `run ${run}: committed ${id} lost`).toBe(true)
           const account = store.getAccount(id)!
-          if (account.credential.kind === "api-key") expect((await store.getSecret(id)).reveal()).toContain(`-r${run}-`)
+          if (account.credential.kind === "api-key")
+            expect((await store.getSecret(id)).reveal()).toContain(`-r${run}-`)
         }
         // The store is writable again: the dead writer's lock was recovered.
         await store.addAccount({ label: "after", credential: { kind: "env", variable: "AFTER" } })

@@ -14,7 +14,8 @@ const homes: string[] = []
 const children = new Set<ChildProcess>()
 
 afterEach(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
   children.clear()
   for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true })
 })
@@ -36,7 +37,10 @@ export interface Child {
 
 /** Runs test/fixtures/child.mjs (against the built package) under Node or Bun. */
 export function runChild(args: string[], runtime: "node" | "bun" = "node"): Child {
-  if (!existsSync(DIST)) throw new Error(`build the package first (pnpm --filter @keyrelay/account-store build): ${DIST} is missing`)
+  if (!existsSync(DIST))
+    throw new Error(
+      `build the package first (pnpm --filter @keyrelay/account-store build): ${DIST} is missing`,
+    )
   const command = runtime === "node" ? process.execPath : BUN
   const child = spawn(command, [CHILD, ...args], { stdio: ["ignore", "pipe", "pipe"] })
   children.add(child)
@@ -84,7 +88,10 @@ export function runChild(args: string[], runtime: "node" | "bun" = "node"): Chil
           },
         })
         exited.then(() => {
-          setTimeout(() => reject(new Error(`child exited before "${prefix}"; stderr: ${stderr.slice(-2000)}`)), 50)
+          setTimeout(
+            () => reject(new Error(`child exited before "${prefix}"; stderr: ${stderr.slice(-2000)}`)),
+            50,
+          )
         })
       })
     },

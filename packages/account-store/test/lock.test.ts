@@ -1,9 +1,9 @@
 import { mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { ACCOUNT_STORE_ERROR_CODES, openAccountStore } from "../src/index.ts"
 import { FileLock } from "../src/_file-lock.ts"
 import { currentProcess } from "../src/_process-identity.ts"
+import { ACCOUNT_STORE_ERROR_CODES, openAccountStore } from "../src/index.ts"
 import { runChild, tempHome } from "./helpers.ts"
 
 describe("the cross-process lock", () => {
@@ -27,7 +27,9 @@ describe("the cross-process lock", () => {
     const holder = runChild(["hold-lock-busy", home, "2500"])
     await holder.waitFor("locked")
     const impatient = await openAccountStore({ home, watch: false, flushOnExit: false, lockTimeoutMs: 800 })
-    await expect(impatient.addAccount({ label: "x", credential: { kind: "env", variable: "X" } })).rejects.toMatchObject({
+    await expect(
+      impatient.addAccount({ label: "x", credential: { kind: "env", variable: "X" } }),
+    ).rejects.toMatchObject({
       code: ACCOUNT_STORE_ERROR_CODES.LOCK_TIMEOUT,
       message: expect.stringContaining(`process ${holder.process.pid}`),
     })
@@ -74,7 +76,10 @@ describe("the cross-process lock", () => {
 
     mkdirSync(dir)
     // A pid that cannot be running (above the kernel's pid_max) on this very host.
-    writeFileSync(join(dir, "owner-0000000000000002"), JSON.stringify({ ...currentProcess(), pid: 2 ** 30, acquiredAt: 0 }))
+    writeFileSync(
+      join(dir, "owner-0000000000000002"),
+      JSON.stringify({ ...currentProcess(), pid: 2 ** 30, acquiredAt: 0 }),
+    )
     await lock.acquire()
     lock.release()
   })
@@ -85,7 +90,10 @@ describe("the cross-process lock", () => {
     mkdirSync(dir, { recursive: true })
     const me = currentProcess()
     if (me.startTime === undefined) return // not Linux: no start time to compare
-    writeFileSync(join(dir, "owner-0000000000000003"), JSON.stringify({ ...me, startTime: "1", acquiredAt: 0 }))
+    writeFileSync(
+      join(dir, "owner-0000000000000003"),
+      JSON.stringify({ ...me, startTime: "1", acquiredAt: 0 }),
+    )
     const lock = new FileLock(dir, { timeoutMs: 1_000 })
     await lock.acquire()
     lock.release()

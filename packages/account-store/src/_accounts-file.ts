@@ -1,5 +1,6 @@
 import * as v from "valibot"
 import type { FileSpec } from "./_versioned-file.ts"
+import type { Assert, Credential, Same, StoredAccount } from "./store-types.ts"
 
 const timestamp = v.pipe(v.number(), v.integer(), v.minValue(0))
 const nonEmpty = v.pipe(v.string(), v.minLength(1))
@@ -11,15 +12,15 @@ const identityTokenSource = v.variant("source", [
   v.strictObject({
     source: v.literal("command"),
     command: nonEmpty,
-    timeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+    timeoutMs: v.exactOptional(v.pipe(v.number(), v.integer(), v.minValue(1))),
   }),
   v.strictObject({
     source: v.literal("oauth"),
     issuer: v.pipe(v.string(), v.url()),
     clientId: nonEmpty,
     scopes: v.array(nonEmpty),
-    audience: v.optional(nonEmpty),
-    extraParams: v.optional(v.record(v.string(), v.string())),
+    audience: v.exactOptional(nonEmpty),
+    extraParams: v.exactOptional(v.record(v.string(), v.string())),
   }),
 ])
 
@@ -35,13 +36,13 @@ export const credentialSchema = v.variant("kind", [
     ttlSeconds: v.pipe(v.number(), v.minValue(0)),
     timeoutMs: v.pipe(v.number(), v.integer(), v.minValue(1)),
   }),
-  v.strictObject({ kind: v.literal("profile"), profile: nonEmpty, configDir: v.optional(nonEmpty) }),
+  v.strictObject({ kind: v.literal("profile"), profile: nonEmpty, configDir: v.exactOptional(nonEmpty) }),
   v.strictObject({
     kind: v.literal("federation"),
     federationRuleId: v.pipe(v.string(), v.regex(/^fdrl_\w+$/)),
     organizationId: nonEmpty,
     serviceAccountId: v.pipe(v.string(), v.regex(/^svac_\w+$/)),
-    workspaceId: v.optional(nonEmpty),
+    workspaceId: v.exactOptional(nonEmpty),
     identityToken: identityTokenSource,
   }),
 ])
@@ -53,17 +54,17 @@ export const storedAccountSchema = v.strictObject({
   /** Where this account's secrets (its key, its token slots) live. */
   secretStorage: v.picklist(["file", "keychain"]),
   fingerprint: v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/)),
-  baseUrl: v.optional(v.pipe(v.string(), v.url())),
+  baseUrl: v.exactOptional(v.pipe(v.string(), v.url())),
   tags: v.array(nonEmpty),
   enabled: v.boolean(),
-  disabledReason: v.optional(v.string()),
+  disabledReason: v.exactOptional(v.string()),
   pinned: v.boolean(),
   priority: v.number(),
-  monthlyBudgetUsd: v.optional(v.pipe(v.number(), v.minValue(0))),
-  learned: v.optional(
+  monthlyBudgetUsd: v.exactOptional(v.pipe(v.number(), v.minValue(0))),
+  learned: v.exactOptional(
     v.strictObject({
-      organizationId: v.optional(nonEmpty),
-      workspaceId: v.optional(nonEmpty),
+      organizationId: v.exactOptional(nonEmpty),
+      workspaceId: v.exactOptional(nonEmpty),
       at: timestamp,
     }),
   ),
@@ -78,8 +79,18 @@ export const accountsFileSchema = v.strictObject({
   deleted: v.record(v.string(), timestamp),
 })
 
-export type StoredAccount = v.InferOutput<typeof storedAccountSchema>
-export type AccountsFile = v.InferOutput<typeof accountsFileSchema>
+export type { StoredAccount }
+export interface AccountsFile {
+  version: 1
+  accounts: StoredAccount[]
+  /** Tombstones: id → removal time. */
+  deleted: Record<string, number>
+}
+export type SchemaMatchesTypes = [
+  Assert<Same<v.InferOutput<typeof credentialSchema>, Credential>>,
+  Assert<Same<v.InferOutput<typeof storedAccountSchema>, StoredAccount>>,
+  Assert<Same<v.InferOutput<typeof accountsFileSchema>, AccountsFile>>,
+]
 
 /**
  * v0 is the pre-release layout (never published, but real files exist on early adopters' machines): no `version`
@@ -90,13 +101,13 @@ const v0Schema = v.object({
   accounts: v.array(
     v.object({
       id: v.pipe(v.string(), v.regex(ACCOUNT_ID_PATTERN)),
-      label: v.optional(v.string()),
+      label: v.exactOptional(v.string()),
       type: v.picklist(["api-key", "env"]),
-      key: v.optional(v.string()),
-      env: v.optional(v.string()),
-      baseUrl: v.optional(v.string()),
-      disabled: v.optional(v.boolean()),
-      addedAt: v.optional(v.number()),
+      key: v.exactOptional(v.string()),
+      env: v.exactOptional(v.string()),
+      baseUrl: v.exactOptional(v.string()),
+      disabled: v.exactOptional(v.boolean()),
+      addedAt: v.exactOptional(v.number()),
     }),
   ),
 })

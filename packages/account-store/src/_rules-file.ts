@@ -1,11 +1,12 @@
 import * as v from "valibot"
 import type { FileSpec } from "./_versioned-file.ts"
+import type { Assert, RoutingRule, Same } from "./store-types.ts"
 
-const globs = v.optional(v.array(v.pipe(v.string(), v.minLength(1))))
+const globs = v.exactOptional(v.array(v.pipe(v.string(), v.minLength(1))))
 
 export const routingRuleSchema = v.strictObject({
   id: v.pipe(v.string(), v.regex(/^rule_[a-z2-7]{8,}$/)),
-  description: v.optional(v.string()),
+  description: v.exactOptional(v.string()),
   /** All present conditions must match (AND); an absent condition matches anything. */
   match: v.strictObject({ directories: globs, models: globs }),
   /** The candidates: these account ids, plus every account carrying one of these tags. */
@@ -16,13 +17,17 @@ export const routingRuleSchema = v.strictObject({
       "a rule must name accounts or tags",
     ),
   ),
-  strategy: v.optional(v.pipe(v.string(), v.minLength(1))),
+  strategy: v.exactOptional(v.pipe(v.string(), v.minLength(1))),
 })
 
 export const rulesFileSchema = v.strictObject({ version: v.literal(1), rules: v.array(routingRuleSchema) })
 
-export type RoutingRule = v.InferOutput<typeof routingRuleSchema>
-export type RulesFile = v.InferOutput<typeof rulesFileSchema>
+export type { RoutingRule }
+export interface RulesFile {
+  version: 1
+  rules: RoutingRule[]
+}
+export type SchemaMatchesTypes = Assert<Same<v.InferOutput<typeof rulesFileSchema>, RulesFile>>
 
 export const rulesFileSpec: FileSpec<RulesFile> = {
   name: "rules.json",

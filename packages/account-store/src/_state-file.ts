@@ -1,5 +1,6 @@
 import * as v from "valibot"
 import type { FileSpec } from "./_versioned-file.ts"
+import type { AccountState, Assert, Cooldown, RateLimitSnapshot, Same } from "./store-types.ts"
 
 const timestamp = v.pipe(v.number(), v.minValue(0))
 
@@ -7,14 +8,14 @@ const healthSchema = v.strictObject({ score: v.number(), updatedAt: timestamp })
 const bucketSchema = v.strictObject({ tokens: v.number(), updatedAt: timestamp })
 
 export const accountStateSchema = v.strictObject({
-  health: v.optional(healthSchema),
-  bucket: v.optional(bucketSchema),
-  lastUsedAt: v.optional(timestamp),
-  lastOutcome: v.optional(
+  health: v.exactOptional(healthSchema),
+  bucket: v.exactOptional(bucketSchema),
+  lastUsedAt: v.exactOptional(timestamp),
+  lastOutcome: v.exactOptional(
     v.strictObject({
       class: v.string(),
-      status: v.optional(v.number()),
-      reason: v.optional(v.string()),
+      status: v.exactOptional(v.number()),
+      reason: v.exactOptional(v.string()),
       at: timestamp,
     }),
   ),
@@ -29,18 +30,18 @@ export const cooldownSchema = v.strictObject({
 })
 
 const windowSchema = v.looseObject({
-  limit: v.nullish(v.number()),
-  remaining: v.nullish(v.number()),
-  resetAt: v.nullish(v.number()),
+  limit: v.exactOptional(v.nullable(v.number())),
+  remaining: v.exactOptional(v.nullable(v.number())),
+  resetAt: v.exactOptional(v.nullable(v.number())),
 })
 
 /** rotation-strategies' `RateLimitSnapshot`; unknown extra fields are kept so that package can grow it. */
 export const rateLimitSnapshotSchema = v.looseObject({
   observedAt: timestamp,
-  requests: v.nullish(windowSchema),
-  tokens: v.nullish(windowSchema),
-  inputTokens: v.nullish(windowSchema),
-  outputTokens: v.nullish(windowSchema),
+  requests: v.exactOptional(v.nullable(windowSchema)),
+  tokens: v.exactOptional(v.nullable(windowSchema)),
+  inputTokens: v.exactOptional(v.nullable(windowSchema)),
+  outputTokens: v.exactOptional(v.nullable(windowSchema)),
 })
 
 export const stateFileSchema = v.strictObject({
@@ -50,10 +51,19 @@ export const stateFileSchema = v.strictObject({
   rateLimits: v.record(v.string(), rateLimitSnapshotSchema),
 })
 
-export type AccountState = v.InferOutput<typeof accountStateSchema>
-export type Cooldown = v.InferOutput<typeof cooldownSchema>
-export type RateLimitSnapshot = v.InferOutput<typeof rateLimitSnapshotSchema>
-export type StateFile = v.InferOutput<typeof stateFileSchema>
+export type { AccountState, Cooldown, RateLimitSnapshot }
+export interface StateFile {
+  version: 1
+  accounts: Record<string, AccountState>
+  cooldowns: Record<string, Cooldown>
+  rateLimits: Record<string, RateLimitSnapshot>
+}
+export type SchemaMatchesTypes = [
+  Assert<Same<v.InferOutput<typeof accountStateSchema>, AccountState>>,
+  Assert<Same<v.InferOutput<typeof cooldownSchema>, Cooldown>>,
+  Assert<Same<v.InferOutput<typeof rateLimitSnapshotSchema>, RateLimitSnapshot>>,
+  Assert<Same<v.InferOutput<typeof stateFileSchema>, StateFile>>,
+]
 
 export const stateFileSpec: FileSpec<StateFile> = {
   name: "state.json",

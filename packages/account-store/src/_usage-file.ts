@@ -1,5 +1,6 @@
 import * as v from "valibot"
 import type { FileSpec } from "./_versioned-file.ts"
+import type { Assert, Same, UsageCounters } from "./store-types.ts"
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0))
 
@@ -24,8 +25,15 @@ export const usageFileSchema = v.strictObject({
   ),
 })
 
-export type UsageCounters = v.InferOutput<typeof usageCountersSchema>
-export type UsageFile = v.InferOutput<typeof usageFileSchema>
+export type { UsageCounters }
+export interface UsageFile {
+  version: 1
+  days: Record<string, Record<string, Record<string, Record<string, UsageCounters>>>>
+}
+export type SchemaMatchesTypes = [
+  Assert<Same<v.InferOutput<typeof usageCountersSchema>, UsageCounters>>,
+  Assert<Same<v.InferOutput<typeof usageFileSchema>, UsageFile>>,
+]
 
 export const usageFileSpec: FileSpec<UsageFile> = {
   name: "usage.json",

@@ -1,8 +1,6 @@
-import type * as v from "valibot"
-import type { credentialSchema, StoredAccount } from "./_accounts-file.ts"
+import type { Credential, StoredAccount } from "./store-types.ts"
 
-/** A credential as stored: never the secret itself (an api-key keeps only its redacted `hint`). */
-export type Credential = v.InferOutput<typeof credentialSchema>
+export type { Credential }
 
 /** The kinds of credential DESIGN.md documents: `api-key`, `env`, `command`, `profile`, `federation`. */
 export type CredentialKind = Credential["kind"]

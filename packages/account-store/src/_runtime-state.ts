@@ -106,13 +106,15 @@ export class RuntimeState {
     const id = record.accountId
     this.#pending.accounts[id] = mergeAccountState(this.#pending.accounts[id], change)
     this.state.accounts[id] = mergeAccountState(this.state.accounts[id], change)
-    const partial: PendingState = {
-      accounts: {},
-      cooldowns: record.cooldowns ?? {},
-      rateLimits: record.rateLimits ?? {},
+    if (record.cooldowns !== undefined || record.rateLimits !== undefined) {
+      const partial: PendingState = {
+        accounts: {},
+        cooldowns: record.cooldowns ?? {},
+        rateLimits: record.rateLimits ?? {},
+      }
+      mergeStateInto(this.#pending, partial)
+      mergeStateInto(this.state, partial)
     }
-    mergeStateInto(this.#pending, partial)
-    mergeStateInto(this.state, partial)
     this.#hasState = true
   }
 

@@ -11,6 +11,7 @@ import {
   pruneState,
   pruneUsage,
   usageCell,
+  utcDay,
 } from "./merge-runtime-state.ts"
 
 const cooldown = fc.record({
@@ -126,5 +127,14 @@ describe("pruning", () => {
     pruneUsage(days, "2026-01-01", (id) => id === "acc_gggggggggggggggg")
     expect(Object.keys(days)).toEqual(["2026-05-01"])
     expect(Object.keys(days["2026-05-01"]!)).toEqual(["acc_kkkkkkkkkkkkkkkk"])
+  })
+})
+
+describe("utcDay", () => {
+  it("formats UTC days, across day boundaries in any order", () => {
+    expect(utcDay(Date.UTC(2026, 0, 31, 23, 59, 59, 999))).toBe("2026-01-31")
+    expect(utcDay(Date.UTC(2026, 1, 1))).toBe("2026-02-01")
+    expect(utcDay(Date.UTC(2026, 0, 31, 12))).toBe("2026-01-31")
+    expect(utcDay(Date.UTC(1999, 11, 31, 23))).toBe("1999-12-31")
   })
 })

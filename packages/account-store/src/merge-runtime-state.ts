@@ -162,6 +162,15 @@ export function pruneUsage(
   }
 }
 
+const DAY_MS = 86_400_000
+let cachedDayStart = Number.NaN
+let cachedDay = ""
+
+/** `YYYY-MM-DD` of an instant in UTC; the current day is cached (formatting a Date dominated the hot path). */
 export function utcDay(at: number): string {
-  return new Date(at).toISOString().slice(0, 10)
+  if (at >= cachedDayStart && at < cachedDayStart + DAY_MS) return cachedDay
+  const day = new Date(at).toISOString().slice(0, 10)
+  cachedDayStart = Math.floor(at / DAY_MS) * DAY_MS
+  cachedDay = day
+  return day
 }

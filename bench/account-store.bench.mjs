@@ -4,8 +4,9 @@
 //  2. contended, locked read-merge-write throughput with 1, 2, 4 and 8 processes (baseline: 1 process);
 //  3. cold import time of the package in a fresh Node and Bun process (the plugin's budget is 50 ms in total).
 // Writes results/account-store.json. Run: pnpm bench account-store
-import { spawn, spawnSync } from "node:child_process"
+
 import { createHook } from "node:async_hooks"
+import { spawn, spawnSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
@@ -23,7 +24,12 @@ if (process.argv[2] === "--worker") {
   await new Promise((resolve) => process.stdin.once("data", resolve))
   const started = performance.now() + performance.timeOrigin
   for (let i = 0; i < Number(count); i++) {
-    store.recordUsage({ accountId: ACCOUNT, model: "claude-bench", project: String(process.pid), inputTokens: 1 })
+    store.recordUsage({
+      accountId: ACCOUNT,
+      model: "claude-bench",
+      project: String(process.pid),
+      inputTokens: 1,
+    })
     await store.flush()
   }
   const ended = performance.now() + performance.timeOrigin
@@ -44,9 +50,17 @@ function median(values) {
 {
   const home = join(scratch, "hot")
   const store = await openAccountStore({ home, watch: false, flushOnExit: false, flushIntervalMs: 3_600_000 })
-  const account = await store.addAccount({ label: "bench", credential: { kind: "env", variable: "BENCH_KEY" } })
+  const account = await store.addAccount({
+    label: "bench",
+    credential: { kind: "env", variable: "BENCH_KEY" },
+  })
   const record = (i) => {
-    store.recordOutcome({ accountId: account.id, class: "ok", status: 200, health: { score: 1, updatedAt: i } })
+    store.recordOutcome({
+      accountId: account.id,
+      class: "ok",
+      status: 200,
+      health: { score: 1, updatedAt: i },
+    })
     store.recordUsage({
       accountId: account.id,
       model: "claude-sonnet-4-5",
@@ -61,7 +75,11 @@ function median(values) {
   const baseline = (i) => {
     const key = `${account.id}|claude-sonnet-4-5|/home/me/project|2026-01-01`
     let cell = map.get(key)
-    if (!cell) map.set(key, (cell = { requests: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cost: 0, at: 0 }))
+    if (!cell)
+      map.set(
+        key,
+        (cell = { requests: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cost: 0, at: 0 }),
+      )
     cell.requests++
     cell.inputTokens += 1200
     cell.outputTokens += 300
@@ -120,9 +138,13 @@ for (const processes of [1, 2, 4, 8]) {
   const home = join(scratch, `contended-${processes}`)
   mkdirSync(home, { recursive: true })
   const workers = Array.from({ length: processes }, () => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--worker", home, String(PER_PROCESS)], {
-      stdio: ["pipe", "pipe", "inherit"],
-    })
+    const child = spawn(
+      process.execPath,
+      [fileURLToPath(import.meta.url), "--worker", home, String(PER_PROCESS)],
+      {
+        stdio: ["pipe", "pipe", "inherit"],
+      },
+    )
     let out = ""
     child.stdout.on("data", (d) => {
       out += d
@@ -132,20 +154,30 @@ for (const processes of [1, 2, 4, 8]) {
       check()
     })
     const done = new Promise((resolve, reject) =>
-      child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.split("\n").filter(Boolean).pop())) : reject(new Error(`worker exited ${code}`)))),
+      child.on("exit", (code) =>
+        code === 0
+          ? resolve(JSON.parse(out.split("\n").filter(Boolean).pop()))
+          : reject(new Error(`worker exited ${code}`)),
+      ),
     )
     return { child, ready, done }
   })
   await Promise.all(workers.map((w) => w.ready))
   for (const w of workers) w.child.stdin.end("go\n")
   const timings = await Promise.all(workers.map((w) => w.done))
-  const seconds = (Math.max(...timings.map((t) => t.ended)) - Math.min(...timings.map((t) => t.started))) / 1000
+  const seconds =
+    (Math.max(...timings.map((t) => t.ended)) - Math.min(...timings.map((t) => t.started))) / 1000
   const check = await openAccountStore({ home, watch: false, flushOnExit: false })
   const counted = check.usage().reduce((sum, row) => sum + row.requests, 0)
   await check.close()
   const updates = processes * PER_PROCESS
   if (counted !== updates) throw new Error(`lost updates: ${counted} of ${updates}`)
-  results.contended.push({ processes, updates, seconds: +seconds.toFixed(2), updatesPerSecond: Math.round(updates / seconds) })
+  results.contended.push({
+    processes,
+    updates,
+    seconds: +seconds.toFixed(2),
+    updatesPerSecond: Math.round(updates / seconds),
+  })
 }
 const single = results.contended[0].updatesPerSecond
 for (const row of results.contended) row.ratio = +(row.updatesPerSecond / single).toFixed(2)

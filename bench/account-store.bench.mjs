@@ -75,11 +75,10 @@ function median(values) {
   const baseline = (i) => {
     const key = `${account.id}|claude-sonnet-4-5|/home/me/project|2026-01-01`
     let cell = map.get(key)
-    if (!cell)
-      map.set(
-        key,
-        (cell = { requests: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cost: 0, at: 0 }),
-      )
+    if (!cell) {
+      cell = { requests: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cost: 0, at: 0 }
+      map.set(key, cell)
+    }
     cell.requests++
     cell.inputTokens += 1200
     cell.outputTokens += 300

@@ -318,15 +318,15 @@ class Store implements AccountStore {
   }
 
   async reload(): Promise<void> {
-    this.#reloading ??= this.#reloadChanged().finally(() => {
+    // Queued behind this process's own writes: a reload that read a file before a write finished and applied it
+    // after would briefly show the older file (and hide a flush's batch).
+    this.#reloading ??= this.#serial(() => this.#reloadChanged()).finally(() => {
       this.#reloading = undefined
     })
     return this.#reloading
   }
 
   async #reloadChanged(): Promise<void> {
-    // A flush re-reads everything it writes under the lock; reloading in the middle would briefly hide its batch.
-    if (this.#flushing) await this.#flushing.catch(() => {})
     const changed: StoreFileName[] = []
     for (const name of FILE_NAMES) if (await this.#files.changed(name)) changed.push(name)
     if (changed.length === 0) return
@@ -338,7 +338,7 @@ class Store implements AccountStore {
       if (loaded === undefined) needLock.push(name)
       else this.#apply(name, loaded)
     }
-    if (needLock.length > 0) await this.withLock(() => this.#refreshLocked(needLock))
+    if (needLock.length > 0) await this.#withFileLock(() => this.#refreshLocked(needLock))
     this.#emit({ type: "change", files: changed, external: true })
   }
 
@@ -346,18 +346,23 @@ class Store implements AccountStore {
 
   withLock<T>(fn: () => T | Promise<T>): Promise<T> {
     if (this.#lockContext.getStore()) return Promise.resolve().then(fn)
-    const run = async () => {
-      await this.#files.lock.acquire()
-      try {
-        return await this.#lockContext.run(true, fn)
-      } finally {
-        this.#files.lock.release()
-      }
-    }
-    // In-process callers queue on a promise chain instead of polling the filesystem against each other.
-    const result = this.#queue.then(run, run)
+    return this.#serial(() => this.#withFileLock(fn))
+  }
+
+  /** In-process callers queue on a promise chain instead of polling the filesystem against each other. */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(fn, fn)
     this.#queue = result.catch(() => {})
     return result
+  }
+
+  async #withFileLock<T>(fn: () => T | Promise<T>): Promise<T> {
+    await this.#files.lock.acquire()
+    try {
+      return await this.#lockContext.run(true, fn)
+    } finally {
+      this.#files.lock.release()
+    }
   }
 
   subscribe(listener: (event: StoreEvent) => void): () => void {
@@ -418,7 +423,7 @@ class Store implements AccountStore {
       accounts: AccountsFile,
       secrets: SecretsFile,
       now: number,
-    ) => Promise<{ result: T; secrets: boolean }>,
+    ) => Promise<{ result: T; secrets: boolean; unchanged?: true }>,
   ): Promise<T> {
     this.#assertOpen()
     const result = await this.withLock(async () => {
@@ -426,6 +431,7 @@ class Store implements AccountStore {
       const accounts = structuredClone(this.#accounts)
       const secrets = structuredClone(this.#secrets)
       const outcome = await change(accounts, secrets, this.#now())
+      if (outcome.unchanged) return outcome.result
       if (outcome.secrets) {
         // Written first: a crash in between leaves an unused secret (collected below next time), never an account
         // without its key.
@@ -522,7 +528,7 @@ class Store implements AccountStore {
     if (current && same) return
     await this.#mutateAccounts(async (accounts, _secrets, now) => {
       const account = accounts.accounts.find((a) => a.id === id)
-      if (!account) return { result: undefined, secrets: false }
+      if (!account) return { result: undefined, secrets: false, unchanged: true }
       const next: NonNullable<StoredAccount["learned"]> = { ...account.learned, at: now }
       if (learned.organizationId) next.organizationId = learned.organizationId
       if (learned.workspaceId) next.workspaceId = learned.workspaceId
@@ -546,8 +552,10 @@ class Store implements AccountStore {
       const probe = await this.#probeKeychain()
       if (probe.ok) probe.keychain.deleteAccount(id)
     }
-    // Its state and usage go now, not at the next flush, so every reader sees the removal complete.
-    await this.#writeRuntime(undefined, true)
+    // Its state and usage go now, not at the next flush, so every reader sees the removal complete. The removal
+    // itself is already committed: a failure here (say, a state file from a newer version) is reported, and the
+    // tombstone keeps pruning at every later write.
+    await this.#writeRuntime(undefined, true).catch((error) => this.#reportError(error))
   }
 
   // ---------------------------------------------------------------- secrets and token slots

@@ -4,7 +4,7 @@ import type { UsageCounters, UsageFile } from "./_usage-file.ts"
 /**
  * The cooldown that wins when two processes disagree: the later `until` (a cooldown is never shortened by a
  * merge), and on a tie the higher escalation `level`. rotation-strategies exports the same rule; this is the copy
- * the store needs without depending on a sibling.
+ * the store needs without depending on a sibling. Remaining ties are broken by a fixed order.
  *
  * @example
  * ```ts
@@ -15,17 +15,37 @@ export function mergeCooldown(a: Cooldown | undefined, b: Cooldown | undefined):
   if (a === undefined) return b
   if (b === undefined) return a
   if (a.until !== b.until) return a.until > b.until ? a : b
-  return b.level > a.level ? b : a
+  if (a.level !== b.level) return a.level > b.level ? a : b
+  // A total order down to the last field, so every process converges on the same record whatever the order.
+  return tieBreak(a, b)
+}
+
+/** JSON with keys sorted at every level, so equal content compares equal whatever order it was built in. */
+function canonical(value: unknown): string {
+  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? "null"
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`
+}
+
+/** On an exact tie of timestamps, any fixed order will do as long as every process uses the same one. */
+function tieBreak<T>(a: T, b: T): T {
+  return canonical(a) >= canonical(b) ? a : b
 }
 
 function newer<T extends { updatedAt: number }>(a: T | undefined, b: T | undefined): T | undefined {
   if (a === undefined) return b
   if (b === undefined) return a
-  return b.updatedAt >= a.updatedAt ? b : a
+  if (a.updatedAt !== b.updatedAt) return b.updatedAt > a.updatedAt ? b : a
+  return tieBreak(a, b)
 }
 
 function newestSnapshot(a: RateLimitSnapshot | undefined, b: RateLimitSnapshot): RateLimitSnapshot {
-  return a === undefined || b.observedAt >= a.observedAt ? b : a
+  if (a === undefined) return b
+  if (a.observedAt !== b.observedAt) return b.observedAt > a.observedAt ? b : a
+  return tieBreak(a, b)
 }
 
 export function mergeAccountState(a: AccountState | undefined, b: AccountState): AccountState {
@@ -34,10 +54,15 @@ export function mergeAccountState(a: AccountState | undefined, b: AccountState):
   const health = newer(a.health, b.health)
   const bucket = newer(a.bucket, b.bucket)
   const lastUsedAt = Math.max(a.lastUsedAt ?? -1, b.lastUsedAt ?? -1)
-  const lastOutcome =
-    a.lastOutcome === undefined || (b.lastOutcome !== undefined && b.lastOutcome.at >= a.lastOutcome.at)
-      ? b.lastOutcome
-      : a.lastOutcome
+  let lastOutcome = a.lastOutcome ?? b.lastOutcome
+  if (a.lastOutcome && b.lastOutcome) {
+    lastOutcome =
+      a.lastOutcome.at === b.lastOutcome.at
+        ? tieBreak(a.lastOutcome, b.lastOutcome)
+        : a.lastOutcome.at > b.lastOutcome.at
+          ? a.lastOutcome
+          : b.lastOutcome
+  }
   if (health) merged.health = health
   if (bucket) merged.bucket = bucket
   if (lastUsedAt >= 0) merged.lastUsedAt = lastUsedAt
@@ -47,8 +72,8 @@ export function mergeAccountState(a: AccountState | undefined, b: AccountState):
 
 /**
  * Folds `incoming` into `target` by the cross-process rules: health and bucket by newest `updatedAt`, last use by
- * maximum, cooldowns by later `until`, rate-limit snapshots by newest `observedAt`. Commutative and idempotent, so
- * the order in which processes flush does not matter.
+ * maximum, cooldowns by later `until`, rate-limit snapshots by newest `observedAt`, exact ties by a fixed order.
+ * Commutative, associative and idempotent, so the order in which processes flush does not matter.
  */
 export function mergeStateInto(
   target: Omit<StateFile, "version">,

@@ -104,12 +104,15 @@ function median(values) {
     },
   })
   const mtimeBefore = statSync(join(home, "accounts.json")).mtimeMs
+  // The proof runs with an async hook that sees every file-system request started; the timing runs without
+  // it, since an enabled hook slows everything down.
+  hook.enable()
+  for (let i = 0; i < N; i++) record(i)
+  hook.disable()
   const samples = []
   for (let round = 0; round < 5; round++) {
     const base = measure(baseline)
-    hook.enable()
     const ns = measure(record)
-    hook.disable()
     samples.push({ ns, base })
   }
   const ns = median(samples.map((s) => s.ns))
@@ -128,7 +131,7 @@ function median(values) {
     { what: "account-store (memory only)", "ns/request": Math.round(ns), ratio: results.hotPath.ratio },
     { what: "baseline: Map counter update", "ns/request": Math.round(base), ratio: 1 },
   ])
-  console.log(`file-system operations started during ${5 * N} recorded requests: ${fsOps.length}`)
+  console.log(`file-system operations started during ${N} recorded requests: ${fsOps.length}`)
 }
 
 // ---------------------------------------------------------------- 2. contended throughput

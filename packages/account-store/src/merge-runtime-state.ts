@@ -14,10 +14,8 @@ import type { UsageCounters, UsageFile } from "./_usage-file.ts"
 export function mergeCooldown(a: Cooldown | undefined, b: Cooldown | undefined): Cooldown | undefined {
   if (a === undefined) return b
   if (b === undefined) return a
-  if (a.until !== b.until) return a.until > b.until ? a : b
-  if (a.level !== b.level) return a.level > b.level ? a : b
   // A total order down to the last field, so every process converges on the same record whatever the order.
-  return tieBreak(a, b)
+  return greater(a, b, COOLDOWN_ORDER)
 }
 
 /** JSON with keys sorted at every level, so equal content compares equal whatever order it was built in. */
@@ -35,11 +33,44 @@ function tieBreak<T>(a: T, b: T): T {
   return canonical(a) >= canonical(b) ? a : b
 }
 
-function newer<T extends { updatedAt: number }>(a: T | undefined, b: T | undefined): T | undefined {
+/** Compares field by field; the first difference decides, in favour of the greater value. */
+function greater<T>(a: T, b: T, fields: readonly ((value: T) => number | string | undefined)[]): T {
+  for (const field of fields) {
+    const x = field(a) ?? ""
+    const y = field(b) ?? ""
+    if (x !== y) return x > y ? a : b
+  }
+  return a
+}
+
+type Health = NonNullable<AccountState["health"]>
+type Bucket = NonNullable<AccountState["bucket"]>
+type Outcome = NonNullable<AccountState["lastOutcome"]>
+// Cheap total orders for what the hot path merges many times per millisecond (canonical JSON costs microseconds).
+const HEALTH_ORDER = [(h: Health) => h.updatedAt, (h: Health) => h.score] as const
+const BUCKET_ORDER = [(b: Bucket) => b.updatedAt, (b: Bucket) => b.tokens] as const
+const OUTCOME_ORDER = [
+  (o: Outcome) => o.at,
+  (o: Outcome) => o.class,
+  (o: Outcome) => o.status,
+  (o: Outcome) => o.reason,
+] as const
+const COOLDOWN_ORDER = [
+  (c: Cooldown) => c.until,
+  (c: Cooldown) => c.level,
+  (c: Cooldown) => c.since,
+  (c: Cooldown) => c.class,
+  (c: Cooldown) => c.reason,
+] as const
+
+function newer<T>(
+  a: T | undefined,
+  b: T | undefined,
+  order: readonly ((value: T) => number | string | undefined)[],
+): T | undefined {
   if (a === undefined) return b
   if (b === undefined) return a
-  if (a.updatedAt !== b.updatedAt) return b.updatedAt > a.updatedAt ? b : a
-  return tieBreak(a, b)
+  return greater(a, b, order)
 }
 
 function newestSnapshot(a: RateLimitSnapshot | undefined, b: RateLimitSnapshot): RateLimitSnapshot {
@@ -51,18 +82,10 @@ function newestSnapshot(a: RateLimitSnapshot | undefined, b: RateLimitSnapshot):
 export function mergeAccountState(a: AccountState | undefined, b: AccountState): AccountState {
   if (a === undefined) return { ...b }
   const merged: AccountState = {}
-  const health = newer(a.health, b.health)
-  const bucket = newer(a.bucket, b.bucket)
+  const health = newer(a.health, b.health, HEALTH_ORDER)
+  const bucket = newer(a.bucket, b.bucket, BUCKET_ORDER)
   const lastUsedAt = Math.max(a.lastUsedAt ?? -1, b.lastUsedAt ?? -1)
-  let lastOutcome = a.lastOutcome ?? b.lastOutcome
-  if (a.lastOutcome && b.lastOutcome) {
-    lastOutcome =
-      a.lastOutcome.at === b.lastOutcome.at
-        ? tieBreak(a.lastOutcome, b.lastOutcome)
-        : a.lastOutcome.at > b.lastOutcome.at
-          ? a.lastOutcome
-          : b.lastOutcome
-  }
+  const lastOutcome = newer(a.lastOutcome, b.lastOutcome, OUTCOME_ORDER)
   if (health) merged.health = health
   if (bucket) merged.bucket = bucket
   if (lastUsedAt >= 0) merged.lastUsedAt = lastUsedAt

@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from "node:async_hooks"
+import { join } from "node:path"
 import * as v from "valibot"
 import { type AccountsFile, accountsFileSpec, type StoredAccount } from "./_accounts-file.ts"
 import { buildAccount, newRuleId, patchAccount } from "./_build-account.ts"
 import { type ConfigFile, configFileSpec, configSchema, type StoreConfig } from "./_config-file.ts"
 import { flushOnExit } from "./_exit-hooks.ts"
-import { type KeychainProbe, probeKeychain } from "./_keychain.ts"
 import {
   type CompiledRule,
   compileRules,
@@ -13,70 +13,32 @@ import {
   resolveRoute,
 } from "./_resolve-route.ts"
 import { type RoutingRule, type RulesFile, routingRuleSchema, rulesFileSpec } from "./_rules-file.ts"
-import { type Batch, type OutcomeRecord, RuntimeState, type UsageRecord } from "./_runtime-state.ts"
+import { type OutcomeRecord, RuntimeState, type UsageRecord } from "./_runtime-state.ts"
+import { mergeRuntimeLocked, mergeRuntimeSync } from "./_runtime-writer.ts"
+import { SecretPlacement } from "./_secret-placement.ts"
 import { type SecretEntry, type SecretsFile, secretsFileSpec } from "./_secrets-file.ts"
 import { type StateFile, stateFileSpec } from "./_state-file.ts"
 import { type Loaded, StoreFiles, type StoreProblem } from "./_store-files.ts"
 import { type UsageFile, usageFileSpec } from "./_usage-file.ts"
 import { describeIssues, type FileSpec } from "./_versioned-file.ts"
 import { FilesWatcher } from "./_watch-files.ts"
+import type {
+  AccountStore,
+  AccountStoreOptions,
+  RoutingRuleInput,
+  RuntimeStateView,
+  StoreEvent,
+  StoreFileName,
+  TokenSlot,
+  TokenSlotUpdate,
+} from "./account-store-api.ts"
 import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError, isAccountStoreError } from "./account-store-error.ts"
 import type { Account, AccountPatch, NewAccountInput } from "./account-types.ts"
 import { credentialFingerprint } from "./credential-fingerprint.ts"
-import { addUsageInto, mergeStateInto, pruneState, pruneUsage, utcDay } from "./merge-runtime-state.ts"
+import { pruneState, pruneUsage, utcDay } from "./merge-runtime-state.ts"
 import { SecretValue } from "./redact-secret.ts"
 import { resolveStoreHome } from "./resolve-store-home.ts"
 import { type BudgetStatus, budgetStatus, type UsageQuery, type UsageRow, usageRows } from "./usage-report.ts"
-
-/** Options of `openAccountStore`; every field is optional. */
-export interface AccountStoreOptions {
-  /** The store directory; defaults to `KEYRELAY_HOME`, else `$XDG_CONFIG_HOME/keyrelay`. */
-  home?: string
-  /** The clock for timestamps written into the files (epoch ms). */
-  now?: () => number
-  /** Minimum time between two state writes of this process; default 1000 ms. */
-  flushIntervalMs?: number
-  /** Pick up changes made by other processes (fs.watch plus a stat poll); default true. */
-  watch?: boolean
-  /** Interval of the stat poll that backs up fs.watch; default 2000 ms, 0 disables it. */
-  pollIntervalMs?: number
-  /** How long a write waits for another process's lock before ERR_STORE_LOCK_TIMEOUT; default 15 000 ms. */
-  lockTimeoutMs?: number
-  /** Flush pending state on `beforeExit`, `exit`, SIGINT, SIGTERM and SIGHUP; default true. */
-  flushOnExit?: boolean
-  /** Loads `@napi-rs/keyring`; for tests and for hosts that bundle it themselves. */
-  loadKeyring?: () => Promise<unknown>
-}
-
-/** The store's files; change events name the ones that changed. */
-export type StoreFileName =
-  | "accounts.json"
-  | "secrets.json"
-  | "rules.json"
-  | "config.json"
-  | "state.json"
-  | "usage.json"
-
-/** What subscribers hear: a file changed (by this process or another), or a problem was found. */
-export type StoreEvent =
-  | { type: "change"; files: StoreFileName[]; external: boolean }
-  | { type: "problem"; problem: StoreProblem }
-
-/** The runtime state every process shares: per-account health, cooldowns, rate-limit snapshots. */
-export type RuntimeStateView = Readonly<Omit<StateFile, "version">>
-
-/** A token slot's content: the value (redacted in logs), when it was written, when it expires. */
-export interface TokenSlot {
-  value: SecretValue
-  updatedAt: number
-  expiresAt?: number
-}
-
-/** What a token slot update writes; `null` deletes the slot, `undefined` leaves it as it was. */
-export type TokenSlotUpdate = { value: string; expiresAt?: number } | null | undefined
-
-/** A routing rule as given to `addRule`/`setRules` (the id is assigned when absent). */
-export type RoutingRuleInput = Omit<RoutingRule, "id"> & { id?: string }
 
 const SPECS = {
   "accounts.json": accountsFileSpec(credentialFingerprint as (c: unknown, s?: string) => string),
@@ -88,65 +50,6 @@ const SPECS = {
 } as const
 const FILE_NAMES = Object.keys(SPECS) as StoreFileName[]
 const SLOT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
-
-/**
- * The durable pool: accounts, secrets, routing rules, config and the runtime state every keyrelay process shares.
- * Reads come from memory; writes take the cross-process lock; the hot-path recorders touch memory only.
- */
-export interface AccountStore {
-  /** The directory holding the files. */
-  readonly home: string
-  /** Problems found in the files (corrupt, too new, insecure, keychain unavailable); the rest keeps working. */
-  readonly problems: readonly StoreProblem[]
-  /** Every account (enabled or not), frozen, without secrets. */
-  listAccounts(): readonly Account[]
-  getAccount(id: string): Account | undefined
-  /** @throws AccountStoreError ERR_STORE_DUPLICATE_CREDENTIAL, ERR_STORE_INVALID_INPUT, ERR_STORE_LOCK_TIMEOUT */
-  addAccount(input: NewAccountInput): Promise<Account>
-  /** @throws AccountStoreError ERR_STORE_ACCOUNT_NOT_FOUND, ERR_STORE_INVALID_INPUT, ERR_STORE_DUPLICATE_CREDENTIAL */
-  updateAccount(id: string, patch: AccountPatch): Promise<Account>
-  /** Records the organization and workspace learned from response headers (written only when they change). */
-  learnOrganization(id: string, learned: { organizationId?: string; workspaceId?: string }): Promise<void>
-  /** Removes an account for good: its secrets, state and usage go, and a tombstone keeps it from coming back. */
-  removeAccount(id: string): Promise<void>
-  /** The key of an `api-key` account. @throws AccountStoreError ERR_STORE_SECRET_MISSING, ERR_STORE_ACCOUNT_NOT_FOUND */
-  getSecret(id: string): Promise<SecretValue>
-  readTokenSlot(accountId: string, slot: string): Promise<TokenSlot | undefined>
-  writeTokenSlot(accountId: string, slot: string, value: TokenSlotUpdate): Promise<void>
-  /** Reads the slot after taking the lock, lets `update` decide (it may refresh over the network), writes the result. */
-  updateTokenSlot(
-    accountId: string,
-    slot: string,
-    update: (current: TokenSlot | undefined) => TokenSlotUpdate | Promise<TokenSlotUpdate>,
-  ): Promise<TokenSlot | undefined>
-  /** Runs `fn` holding the store's cross-process lock (reentrant within the same async call chain). */
-  withLock<T>(fn: () => T | Promise<T>): Promise<T>
-  listRules(): readonly RoutingRule[]
-  addRule(rule: RoutingRuleInput): Promise<RoutingRule>
-  removeRule(id: string): Promise<void>
-  setRules(rules: readonly RoutingRuleInput[]): Promise<readonly RoutingRule[]>
-  /** The candidate accounts for a request: the first matching rule's, else every enabled account. */
-  resolveRoute(request: RouteRequest): Route
-  readonly config: Readonly<StoreConfig>
-  updateConfig(patch: Partial<StoreConfig>): Promise<Readonly<StoreConfig>>
-  /** The shared runtime state (this process's unwritten changes included). */
-  readonly state: RuntimeStateView
-  /** Hot path: memory only; the write happens later, debounced, merged under the lock. */
-  recordOutcome(record: OutcomeRecord): void
-  /** Hot path: memory only; usage is merged as deltas, so concurrent processes lose nothing. */
-  recordUsage(record: UsageRecord): void
-  /** Removes cooldowns now (the one way to shorten one, e.g. `keyrelay enable`). */
-  clearCooldowns(match: (key: string) => boolean): Promise<void>
-  usage(query?: UsageQuery): UsageRow[]
-  budgets(): BudgetStatus[]
-  subscribe(listener: (event: StoreEvent) => void): () => void
-  /** Re-reads files changed by others now, instead of waiting for the watcher. */
-  reload(): Promise<void>
-  /** Writes pending state now. */
-  flush(): Promise<void>
-  /** Flushes, stops watching and releases the exit hooks. */
-  close(): Promise<void>
-}
 
 function notFound(id: string): AccountStoreError {
   return new AccountStoreError(
@@ -173,7 +76,7 @@ class Store implements AccountStore {
   readonly #files: StoreFiles
   readonly #now: () => number
   readonly #intervalMs: number
-  readonly #loadKeyring: (() => Promise<unknown>) | undefined
+  readonly #keychains: SecretPlacement
   readonly #runtime = new RuntimeState()
   readonly #lockContext = new AsyncLocalStorage<true>()
   readonly #listeners = new Set<(event: StoreEvent) => void>()
@@ -190,14 +93,19 @@ class Store implements AccountStore {
   #reloading: Promise<void> | undefined
   #watcher: FilesWatcher | undefined
   #unhookExit: (() => void) | undefined
-  #keychain: Promise<KeychainProbe> | undefined
   #closed = false
 
   constructor(home: string, options: AccountStoreOptions) {
     this.home = home
     this.#now = options.now ?? Date.now
     this.#intervalMs = options.flushIntervalMs ?? 1000
-    this.#loadKeyring = options.loadKeyring
+    this.#keychains = new SecretPlacement({
+      home,
+      secretsPath: join(home, "secrets.json"),
+      now: this.#now,
+      report: (problem) => this.#report(problem),
+      ...(options.loadKeyring ? { loadKeyring: options.loadKeyring } : {}),
+    })
     this.#files = new StoreFiles(home, {
       now: this.#now,
       ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
@@ -451,39 +359,9 @@ class Store implements AccountStore {
     return result
   }
 
-  async #secretStorage(): Promise<"file" | "keychain"> {
-    if (!this.#config.config.keychain) return "file"
-    const probe = await this.#probeKeychain()
-    if (probe.ok) return "keychain"
-    this.#report({
-      code: ACCOUNT_STORE_ERROR_CODES.KEYCHAIN_UNAVAILABLE,
-      file: "keychain",
-      message: `The OS keychain is turned on, but ${probe.reason}. Secrets are kept in ${this.#files.path("secrets.json")} (mode 0600) instead; turn the keychain off with \`keyrelay config keychain off\` to silence this.`,
-      at: this.#now(),
-    })
-    return "file"
-  }
-
-  #probeKeychain(): Promise<KeychainProbe> {
-    this.#keychain ??= probeKeychain(this.home, this.#loadKeyring)
-    return this.#keychain
-  }
-
-  async #keychainFor(account: StoredAccount): Promise<KeychainProbe | undefined> {
-    if (account.secretStorage !== "keychain") return undefined
-    const probe = await this.#probeKeychain()
-    if (!probe.ok) {
-      throw new AccountStoreError(
-        ACCOUNT_STORE_ERROR_CODES.KEYCHAIN_UNAVAILABLE,
-        `The secrets of account ${account.id} (${account.label}) are in the OS keychain, but ${probe.reason}.`,
-      )
-    }
-    return probe
-  }
-
   async addAccount(input: NewAccountInput): Promise<Account> {
     this.#assertOpen()
-    const storage = await this.#secretStorage()
+    const storage = await this.#keychains.storageForNewSecrets(this.#config.config.keychain)
     const { account, secret } = buildAccount(input, { now: this.#now(), secretStorage: storage })
     return this.#mutateAccounts(async (accounts, secrets) => {
       const twin = accounts.accounts.find((a) => a.fingerprint === account.fingerprint)
@@ -495,7 +373,7 @@ class Store implements AccountStore {
       }
       accounts.accounts.push(account)
       if (secret !== undefined)
-        await this.#putSecret(account, `key:${account.id}`, secret, undefined, secrets)
+        await this.#keychains.put(account, `key:${account.id}`, secret, undefined, secrets)
       return { result: snapshotOf(accounts, account.id), secrets: secret !== undefined }
     })
   }
@@ -548,10 +426,7 @@ class Store implements AccountStore {
       // secrets.json entries of the removed account are collected by #mutateAccounts.
       return { result: undefined, secrets: true }
     })
-    if (removed?.secretStorage === "keychain") {
-      const probe = await this.#probeKeychain()
-      if (probe.ok) probe.keychain.deleteAccount(id)
-    }
+    if (removed) await this.#keychains.deleteAccount(removed)
     // Its state and usage go now, not at the next flush, so every reader sees the removal complete. The removal
     // itself is already committed: a failure here (say, a state file from a newer version) is reported, and the
     // tombstone keeps pruning at every later write.
@@ -560,26 +435,8 @@ class Store implements AccountStore {
 
   // ---------------------------------------------------------------- secrets and token slots
 
-  async #putSecret(
-    account: StoredAccount,
-    ref: string,
-    value: string,
-    expiresAt: number | undefined,
-    secrets: SecretsFile,
-  ): Promise<void> {
-    const entry: SecretEntry = { value, updatedAt: this.#now() }
-    if (expiresAt !== undefined) entry.expiresAt = expiresAt
-    const keychain = await this.#keychainFor(account)
-    if (keychain?.ok) keychain.keychain.set(ref, JSON.stringify(entry))
-    else secrets.entries[ref] = entry
-  }
-
   async #readSecret(account: StoredAccount, ref: string): Promise<SecretEntry | undefined> {
-    const keychain = await this.#keychainFor(account)
-    if (keychain?.ok) {
-      const raw = keychain.keychain.get(ref)
-      return raw === undefined ? undefined : (JSON.parse(raw) as SecretEntry)
-    }
+    if (account.secretStorage === "keychain") return this.#keychains.get(account, ref)
     this.#files.assertWritable("secrets.json")
     if (this.#lockContext.getStore()) await this.#refreshLocked(["secrets.json"])
     else if (!this.#secrets.entries[ref] || (await this.#files.changed("secrets.json"))) {
@@ -649,14 +506,13 @@ class Store implements AccountStore {
       const current = await this.readTokenSlot(accountId, slot)
       const next = await update(current)
       if (next === undefined) return current
-      const keychain = await this.#keychainFor(account)
-      if (keychain?.ok) {
-        if (next === null) keychain.keychain.delete(ref)
-        else await this.#putSecret(account, ref, next.value, next.expiresAt, this.#secrets)
+      if (account.secretStorage === "keychain") {
+        if (next === null) await this.#keychains.delete(account, ref)
+        else await this.#keychains.put(account, ref, next.value, next.expiresAt, this.#secrets)
       } else {
         const secrets = structuredClone(this.#secrets)
         if (next === null) delete secrets.entries[ref]
-        else await this.#putSecret(account, ref, next.value, next.expiresAt, secrets)
+        else await this.#keychains.put(account, ref, next.value, next.expiresAt, secrets)
         await this.#files.write(secretsFileSpec, secrets)
         this.#secrets = secrets
       }
@@ -759,7 +615,7 @@ class Store implements AccountStore {
       const file: ConfigFile = { version: 1, config: result.output }
       await this.#files.write(configFileSpec, file)
       this.#config = freeze(file)
-      this.#keychain = undefined
+      this.#keychains.forget()
     })
     this.#emit({ type: "change", files: ["config.json"], external: false })
     return this.#config.config
@@ -820,35 +676,16 @@ class Store implements AccountStore {
    */
   async #writeRuntime(edit: ((state: StateFile) => void) | undefined, force: boolean): Promise<void> {
     this.#lastFlushAt = Date.now()
-    await this.withLock(async () => {
-      const batch = this.#runtime.take()
-      try {
-        await this.#refreshLocked(["accounts.json"])
-        const now = this.#now()
-        if (batch.hasState || edit || force) {
-          const disk = (await this.#files.load(stateFileSpec, true))!.data
-          mergeStateInto(disk, batch.state)
-          edit?.(disk)
-          pruneState(disk, now, this.#isRemoved)
-          await this.#files.write(stateFileSpec, disk)
-          batch.stateCommitted = true
-          this.#runtime.replaceState(disk)
-        }
-        if (batch.hasUsage || force) {
-          const disk = (await this.#files.load(usageFileSpec, true))!.data
-          addUsageInto(disk.days, batch.usage)
-          pruneUsage(disk.days, this.#oldestDayKept(now), this.#isRemoved)
-          await this.#files.write(usageFileSpec, disk)
-          batch.usageCommitted = true
-          this.#runtime.replaceUsage(disk)
-        }
-        this.#runtime.settle(batch)
-      } catch (error) {
-        this.#runtime.restore(batch)
-        throw error
-      }
+    const written = await this.withLock(async () => {
+      // Tombstones first: a removal by another process must prune what this one is about to write.
+      await this.#refreshLocked(["accounts.json"])
+      const now = this.#now()
+      return mergeRuntimeLocked(
+        { files: this.#files, runtime: this.#runtime, now, isRemoved: this.#isRemoved },
+        { oldestDayKept: this.#oldestDayKept(now), force, ...(edit ? { edit } : {}) },
+      )
     })
-    this.#emit({ type: "change", files: ["state.json", "usage.json"], external: false })
+    if (written.length > 0) this.#emit({ type: "change", files: written, external: false })
   }
 
   #oldestDayKept(now: number): string {
@@ -856,44 +693,14 @@ class Store implements AccountStore {
   }
 
   /**
-   * The last flush, synchronous because `exit` handlers cannot wait. If this process's own async flush holds the
-   * lock (interrupted mid-write), its uncommitted batch is written here too.
+   * The last flush, synchronous because `exit` handlers cannot wait; `force` also writes when this process's own
+   * interrupted async flush holds the lock (the process is ending, that flush never will).
    */
   flushSync(force = true): void {
-    const inflight: Batch | undefined = this.#runtime.inflight
-    const pending = this.#runtime.pending()
-    const needState = pending.hasState || (inflight?.hasState === true && !inflight.stateCommitted)
-    const needUsage = pending.hasUsage || (inflight?.hasUsage === true && !inflight.usageCommitted)
-    if (!needState && !needUsage) return
-    if (this.#files.lock.held && !force) return
-    const acquired = this.#files.lock.acquireSync(2_000)
-    try {
-      const now = this.#now()
-      if (needState) {
-        const disk = this.#files.loadSync(stateFileSpec)
-        if (disk) {
-          if (inflight?.hasState && !inflight.stateCommitted) mergeStateInto(disk.data, inflight.state)
-          mergeStateInto(disk.data, pending.state)
-          pruneState(disk.data, now, this.#isRemoved)
-          this.#files.writeSync(stateFileSpec, disk.data)
-        }
-      }
-      if (needUsage) {
-        const disk = this.#files.loadSync(usageFileSpec)
-        if (disk) {
-          if (inflight?.hasUsage && !inflight.usageCommitted) addUsageInto(disk.data.days, inflight.usage)
-          addUsageInto(disk.data.days, pending.usage)
-          this.#files.writeSync(usageFileSpec, disk.data)
-        }
-      }
-      if (inflight) {
-        inflight.stateCommitted = true
-        inflight.usageCommitted = true
-      }
-      this.#runtime.clearPending()
-    } finally {
-      if (acquired) this.#files.lock.release()
-    }
+    mergeRuntimeSync(
+      { files: this.#files, runtime: this.#runtime, now: this.#now(), isRemoved: this.#isRemoved },
+      force,
+    )
   }
 
   usage(query?: UsageQuery): UsageRow[] {

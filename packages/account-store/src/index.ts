@@ -5,17 +5,17 @@ export type { OutcomeRecord, UsageRecord } from "./_runtime-state.ts"
 export type { AccountState, Cooldown, RateLimitSnapshot } from "./_state-file.ts"
 export type { StoreProblem } from "./_store-files.ts"
 export type { UsageCounters } from "./_usage-file.ts"
-export {
-  type AccountStore,
-  type AccountStoreOptions,
-  openAccountStore,
-  type RoutingRuleInput,
-  type RuntimeStateView,
-  type StoreEvent,
-  type StoreFileName,
-  type TokenSlot,
-  type TokenSlotUpdate,
-} from "./account-store.ts"
+export { openAccountStore } from "./account-store.ts"
+export type {
+  AccountStore,
+  AccountStoreOptions,
+  RoutingRuleInput,
+  RuntimeStateView,
+  StoreEvent,
+  StoreFileName,
+  TokenSlot,
+  TokenSlotUpdate,
+} from "./account-store-api.ts"
 export {
   ACCOUNT_STORE_ERROR_CODES,
   AccountStoreError,

@@ -1,0 +1,216 @@
+import type { AccountState, Cooldown, RateLimitSnapshot, StateFile } from "./_state-file.ts"
+import type { UsageCounters, UsageFile } from "./_usage-file.ts"
+import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-error.ts"
+import {
+  addCounters,
+  addUsageInto,
+  emptyCounters,
+  mergeAccountState,
+  mergeStateInto,
+  usageCell,
+  utcDay,
+} from "./merge-runtime-state.ts"
+
+/** What one request did to an account, as pool-fetch reports it after classifying the response. */
+export interface OutcomeRecord {
+  accountId: string
+  /** When it happened (epoch ms); defaults to the store's clock. */
+  at?: number
+  /** The response class (`ok`, `rate-limit`, `auth`, …) remembered as the account's last outcome. */
+  class?: string
+  status?: number
+  reason?: string
+  /** Whether the account served a request (sets `lastUsedAt`); defaults to true. */
+  used?: boolean
+  health?: { score: number; updatedAt: number }
+  bucket?: { tokens: number; updatedAt: number }
+  /** Cooldowns to set, by rotation-strategies' `cooldownKey(...)`; merged so none is ever shortened. */
+  cooldowns?: Record<string, Cooldown>
+  /** Latest rate-limit snapshots by limit-group key; the newest `observedAt` wins. */
+  rateLimits?: Record<string, RateLimitSnapshot>
+}
+
+/** Tokens and cost of one request, added to account × model × project × UTC day. */
+export interface UsageRecord {
+  accountId: string
+  model: string
+  /** The project (usually its directory); `-` when unknown. */
+  project?: string
+  at?: number
+  /** Defaults to 1. */
+  requests?: number
+  inputTokens?: number
+  outputTokens?: number
+  cacheWrite5mTokens?: number
+  cacheWrite1hTokens?: number
+  cacheReadTokens?: number
+  webSearchRequests?: number
+  /** Cost in millionths of a USD; `null` or absent counts the request in `unpricedRequests`. */
+  costMicroUsd?: number | null
+}
+
+type PendingState = Omit<StateFile, "version">
+
+export interface Batch {
+  state: PendingState
+  usage: UsageFile["days"]
+  hasState: boolean
+  hasUsage: boolean
+  stateCommitted: boolean
+  usageCommitted: boolean
+}
+
+function emptyPending(): PendingState {
+  return { accounts: {}, cooldowns: {}, rateLimits: {} }
+}
+
+function count(value: number | undefined, field: string): number {
+  if (value === undefined) return 0
+  if (!Number.isFinite(value) || value < 0) {
+    throw new AccountStoreError(
+      ACCOUNT_STORE_ERROR_CODES.INVALID_INPUT,
+      `recordUsage: ${field} must be a non-negative number; got ${value}.`,
+    )
+  }
+  return Math.round(value)
+}
+
+/**
+ * The in-memory runtime state of one process: a view (what was last read from disk plus this process's changes)
+ * and the pending changes not yet written. Recording touches memory only.
+ */
+export class RuntimeState {
+  state: StateFile = { version: 1, accounts: {}, cooldowns: {}, rateLimits: {} }
+  usage: UsageFile = { version: 1, days: {} }
+  #pending = emptyPending()
+  #pendingUsage: UsageFile["days"] = {}
+  #hasState = false
+  #hasUsage = false
+  inflight: Batch | undefined
+
+  get dirty(): boolean {
+    return this.#hasState || this.#hasUsage
+  }
+
+  recordOutcome(record: OutcomeRecord, now: number): void {
+    const at = record.at ?? now
+    const change: AccountState = {}
+    if (record.used !== false) change.lastUsedAt = at
+    if (record.class !== undefined) {
+      change.lastOutcome = { class: record.class, at }
+      if (record.status !== undefined) change.lastOutcome.status = record.status
+      if (record.reason !== undefined) change.lastOutcome.reason = record.reason
+    }
+    if (record.health) change.health = { score: record.health.score, updatedAt: record.health.updatedAt }
+    if (record.bucket) change.bucket = { tokens: record.bucket.tokens, updatedAt: record.bucket.updatedAt }
+    const id = record.accountId
+    this.#pending.accounts[id] = mergeAccountState(this.#pending.accounts[id], change)
+    this.state.accounts[id] = mergeAccountState(this.state.accounts[id], change)
+    if (record.cooldowns !== undefined || record.rateLimits !== undefined) {
+      const partial: PendingState = {
+        accounts: {},
+        cooldowns: record.cooldowns ?? {},
+        rateLimits: record.rateLimits ?? {},
+      }
+      mergeStateInto(this.#pending, partial)
+      mergeStateInto(this.state, partial)
+    }
+    this.#hasState = true
+  }
+
+  recordUsage(record: UsageRecord, now: number): void {
+    const delta: UsageCounters = emptyCounters()
+    delta.requests = record.requests === undefined ? 1 : count(record.requests, "requests")
+    delta.inputTokens = count(record.inputTokens, "inputTokens")
+    delta.outputTokens = count(record.outputTokens, "outputTokens")
+    delta.cacheWrite5mTokens = count(record.cacheWrite5mTokens, "cacheWrite5mTokens")
+    delta.cacheWrite1hTokens = count(record.cacheWrite1hTokens, "cacheWrite1hTokens")
+    delta.cacheReadTokens = count(record.cacheReadTokens, "cacheReadTokens")
+    delta.webSearchRequests = count(record.webSearchRequests, "webSearchRequests")
+    if (record.costMicroUsd === null || record.costMicroUsd === undefined)
+      delta.unpricedRequests = delta.requests
+    else delta.costMicroUsd = count(record.costMicroUsd, "costMicroUsd")
+    if (typeof record.model !== "string" || record.model === "") {
+      throw new AccountStoreError(
+        ACCOUNT_STORE_ERROR_CODES.INVALID_INPUT,
+        "recordUsage: model must be a model id.",
+      )
+    }
+    const day = utcDay(record.at ?? now)
+    const project = record.project || "-"
+    addCounters(usageCell(this.#pendingUsage, day, record.accountId, record.model, project), delta)
+    addCounters(usageCell(this.usage.days, day, record.accountId, record.model, project), delta)
+    this.#hasUsage = true
+  }
+
+  /** Hands the pending changes to a flush; new records start a fresh batch. */
+  take(): Batch {
+    const batch: Batch = {
+      state: this.#pending,
+      usage: this.#pendingUsage,
+      hasState: this.#hasState,
+      hasUsage: this.#hasUsage,
+      stateCommitted: false,
+      usageCommitted: false,
+    }
+    this.#pending = emptyPending()
+    this.#pendingUsage = {}
+    this.#hasState = false
+    this.#hasUsage = false
+    this.inflight = batch
+    return batch
+  }
+
+  /** Puts back what a failed flush did not commit; usage already on disk is never re-added (no double count). */
+  restore(batch: Batch): void {
+    if (this.inflight === batch) this.inflight = undefined
+    if (batch.hasState && !batch.stateCommitted) {
+      mergeStateInto(batch.state, this.#pending)
+      this.#pending = batch.state
+      this.#hasState = true
+    }
+    if (batch.hasUsage && !batch.usageCommitted) {
+      addUsageInto(batch.usage, this.#pendingUsage)
+      this.#pendingUsage = batch.usage
+      this.#hasUsage = true
+    }
+  }
+
+  settle(batch: Batch): void {
+    if (this.inflight === batch) this.inflight = undefined
+  }
+
+  /** The pending changes, for a flush that must include them (the synchronous exit flush). */
+  pending(): { state: PendingState; usage: UsageFile["days"]; hasState: boolean; hasUsage: boolean } {
+    return {
+      state: this.#pending,
+      usage: this.#pendingUsage,
+      hasState: this.#hasState,
+      hasUsage: this.#hasUsage,
+    }
+  }
+
+  clearPending(): void {
+    this.#pending = emptyPending()
+    this.#pendingUsage = {}
+    this.#hasState = false
+    this.#hasUsage = false
+  }
+
+  /** Replaces the view with what is on disk, then re-applies this process's unwritten changes on top. */
+  replaceState(disk: StateFile): void {
+    mergeStateInto(disk, this.#pending)
+    this.state = disk
+  }
+
+  replaceUsage(disk: UsageFile): void {
+    addUsageInto(disk.days, this.#pendingUsage)
+    this.usage = disk
+  }
+
+  /** Forgets everything about removed accounts, pending or not. */
+  forget(prune: (state: PendingState, days: UsageFile["days"]) => void): void {
+    prune(this.#pending, this.#pendingUsage)
+    prune(this.state, this.usage.days)
+  }
+}

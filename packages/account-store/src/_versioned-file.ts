@@ -1,0 +1,97 @@
+import * as v from "valibot"
+
+/** What a migration step may do besides reshaping its own file. */
+export interface MigrationContext {
+  now: number
+  /** Hands a secret found in an old layout to the secrets backend (written before the migrated file). */
+  putSecret(ref: string, value: string): void
+  redact(value: string): string
+}
+
+/** One step from schema version `from` to `from + 1`. */
+export interface Migration {
+  from: number
+  migrate(raw: unknown, context: MigrationContext): unknown
+}
+
+/** Everything the store needs to know about one of its files. */
+export interface FileSpec<T> {
+  name: string
+  version: number
+  /** Secret files must be mode 0600 and are refused otherwise. */
+  secret: boolean
+  schema: v.GenericSchema<unknown, T>
+  empty(): T
+  /** Ordered; `migrations[i].from === i` for every version below `version`. */
+  migrations: Migration[]
+}
+
+export type Decoded<T> =
+  | { kind: "ok"; data: T }
+  | { kind: "migrate"; data: T; from: number; secrets: Record<string, string> }
+  | { kind: "corrupt"; reason: string }
+  | { kind: "too-new"; version: number }
+  | { kind: "migration-failed"; from: number; reason: string; cause: unknown }
+
+/**
+ * Describes schema issues by path and expectation only. Valibot's own messages quote the received value, which in
+ * a secrets file (or a key pasted into the wrong field) would be a secret.
+ */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => `${v.getDotPath(issue) ?? "(root)"}: expected ${issue.expected ?? issue.type}`)
+    .join("; ")
+}
+
+export function decodeFile<T>(
+  spec: FileSpec<T>,
+  text: string,
+  context: Omit<MigrationContext, "putSecret">,
+): Decoded<T> {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    return { kind: "corrupt", reason: "it is not valid JSON" }
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return { kind: "corrupt", reason: "it is not a JSON object" }
+  }
+  const declared = (raw as { version?: unknown }).version ?? 0
+  if (typeof declared !== "number" || !Number.isInteger(declared) || declared < 0) {
+    return { kind: "corrupt", reason: "its `version` is not a whole number" }
+  }
+  if (declared > spec.version) return { kind: "too-new", version: declared }
+  const secrets: Record<string, string> = {}
+  let current: unknown = raw
+  for (let from = declared; from < spec.version; from++) {
+    const step = spec.migrations.find((m) => m.from === from)
+    try {
+      if (!step) throw new Error(`no migration from version ${from}`)
+      current = step.migrate(current, {
+        ...context,
+        putSecret: (ref, value) => {
+          secrets[ref] = value
+        },
+      })
+    } catch (cause) {
+      const reason = v.isValiError(cause) ? describeIssues(cause.issues) : (cause as Error).message
+      return { kind: "migration-failed", from: declared, reason, cause }
+    }
+  }
+  const result = v.safeParse(spec.schema, current)
+  if (!result.success) {
+    const reason = describeIssues(result.issues)
+    return declared === spec.version
+      ? { kind: "corrupt", reason: `it does not match the schema (${reason})` }
+      : { kind: "migration-failed", from: declared, reason, cause: undefined }
+  }
+  return declared === spec.version
+    ? { kind: "ok", data: result.output }
+    : { kind: "migrate", data: result.output, from: declared, secrets }
+}
+
+export function encodeFile<T>(data: T): string {
+  return `${JSON.stringify(data, null, 2)}\n`
+}

@@ -1,0 +1,145 @@
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import type { Cooldown, StateFile } from "./_state-file.ts"
+import type { UsageFile } from "./_usage-file.ts"
+import {
+  accountOfKey,
+  addUsageInto,
+  emptyCounters,
+  mergeCooldown,
+  mergeStateInto,
+  pruneState,
+  pruneUsage,
+  usageCell,
+  utcDay,
+} from "./merge-runtime-state.ts"
+
+const cooldown = fc.record({
+  until: fc.integer({ min: 0, max: 20 }),
+  class: fc.constantFrom("rate-limit", "credit"),
+  reason: fc.constantFrom("r", "s"),
+  level: fc.integer({ min: 0, max: 3 }),
+  since: fc.integer({ min: 0, max: 3 }),
+})
+const stamped = fc.record({
+  score: fc.integer({ min: 0, max: 3 }),
+  updatedAt: fc.integer({ min: 0, max: 3 }),
+})
+const key = fc.constantFrom("org:o1|sonnet", "org:o2", "acct:acc_aaaaaaaaaaaaaaaa")
+const partialState = fc.record({
+  accounts: fc.dictionary(
+    fc.constantFrom("acc_aaaaaaaaaaaaaaaa", "acc_bbbbbbbbbbbbbbbb"),
+    fc.record({
+      health: stamped,
+      lastUsedAt: fc.integer({ min: 0, max: 1000 }),
+      lastOutcome: fc.record({ class: fc.constantFrom("ok", "auth"), at: fc.integer({ min: 0, max: 2 }) }),
+    }),
+  ),
+  cooldowns: fc.dictionary(key, cooldown),
+  rateLimits: fc.dictionary(
+    key,
+    fc.record({ observedAt: fc.integer({ min: 0, max: 2 }), requests: fc.record({ remaining: fc.nat(5) }) }),
+  ),
+})
+
+function merged(...parts: Omit<StateFile, "version">[]): Omit<StateFile, "version"> {
+  const target = { accounts: {}, cooldowns: {}, rateLimits: {} }
+  for (const part of parts) mergeStateInto(target, structuredClone(part))
+  return target
+}
+
+describe("mergeCooldown", () => {
+  it("never shortens a cooldown and is commutative", () => {
+    fc.assert(
+      fc.property(cooldown, cooldown, (a, b) => {
+        const m = mergeCooldown(a, b)!
+        expect(m.until).toBe(Math.max(a.until, b.until))
+        expect(mergeCooldown(b, a)).toEqual(m)
+      }),
+    )
+  })
+
+  it("breaks a tie on until by the higher level", () => {
+    const base: Cooldown = { until: 5, class: "rate-limit", reason: "r", level: 1, since: 0 }
+    expect(mergeCooldown(base, { ...base, level: 3 })!.level).toBe(3)
+    expect(mergeCooldown({ ...base, level: 3 }, base)!.level).toBe(3)
+  })
+})
+
+describe("mergeStateInto", () => {
+  it("gives the same result whatever order processes flush in", () => {
+    fc.assert(
+      fc.property(partialState, partialState, partialState, (a, b, c) => {
+        const first = merged(a, b, c)
+        expect(merged(c, b, a)).toEqual(first)
+        expect(merged(b, a, c)).toEqual(first)
+        expect(merged(c, a, b)).toEqual(first)
+      }),
+    )
+  })
+
+  it("is idempotent: merging the same batch twice changes nothing", () => {
+    fc.assert(
+      fc.property(partialState, partialState, (a, b) => {
+        expect(merged(a, b, b)).toEqual(merged(a, b))
+      }),
+    )
+  })
+})
+
+describe("usage deltas", () => {
+  it("sum: the total is the sum of every process's deltas, in any order", () => {
+    const delta = fc.record({ requests: fc.nat(100), inputTokens: fc.nat(10_000), costMicroUsd: fc.nat(1e6) })
+    fc.assert(
+      fc.property(fc.array(delta, { maxLength: 20 }), (deltas) => {
+        const total: UsageFile["days"] = {}
+        for (const d of deltas) {
+          const one: UsageFile["days"] = {}
+          Object.assign(usageCell(one, "2026-01-01", "acc_aaaaaaaaaaaaaaaa", "m", "p"), d)
+          addUsageInto(total, one)
+        }
+        const cell = total["2026-01-01"]?.acc_aaaaaaaaaaaaaaaa?.m?.p ?? emptyCounters()
+        expect(cell.requests).toBe(deltas.reduce((s, d) => s + d.requests, 0))
+        expect(cell.costMicroUsd).toBe(deltas.reduce((s, d) => s + d.costMicroUsd, 0))
+      }),
+    )
+  })
+})
+
+describe("pruning", () => {
+  it("drops expired cooldowns and everything scoped to a removed account", () => {
+    const gone = "acc_gggggggggggggggg"
+    const kept = "acc_kkkkkkkkkkkkkkkk"
+    const c = (until: number): Cooldown => ({ until, class: "x", reason: "r", level: 0, since: 0 })
+    const state = {
+      accounts: { [gone]: { lastUsedAt: 1 }, [kept]: { lastUsedAt: 1 } },
+      cooldowns: { [`acct:${gone}|sonnet`]: c(500), [`acct:${kept}`]: c(500), "org:o1": c(50) },
+      rateLimits: { [`acct:${gone}|sonnet`]: { observedAt: 1 }, "org:o1|sonnet": { observedAt: 1 } },
+    }
+    pruneState(state, 100, (id) => id === gone)
+    expect(Object.keys(state.accounts)).toEqual([kept])
+    expect(Object.keys(state.cooldowns)).toEqual([`acct:${kept}`])
+    expect(Object.keys(state.rateLimits)).toEqual(["org:o1|sonnet"])
+    expect(accountOfKey(`acct:${kept}|opus`)).toBe(kept)
+    expect(accountOfKey("org:o1")).toBeUndefined()
+  })
+
+  it("drops usage older than the retention window and of removed accounts", () => {
+    const days: UsageFile["days"] = {}
+    usageCell(days, "2025-01-01", "acc_kkkkkkkkkkkkkkkk", "m", "p").requests = 1
+    usageCell(days, "2026-05-01", "acc_kkkkkkkkkkkkkkkk", "m", "p").requests = 1
+    usageCell(days, "2026-05-01", "acc_gggggggggggggggg", "m", "p").requests = 1
+    pruneUsage(days, "2026-01-01", (id) => id === "acc_gggggggggggggggg")
+    expect(Object.keys(days)).toEqual(["2026-05-01"])
+    expect(Object.keys(days["2026-05-01"]!)).toEqual(["acc_kkkkkkkkkkkkkkkk"])
+  })
+})
+
+describe("utcDay", () => {
+  it("formats UTC days, across day boundaries in any order", () => {
+    expect(utcDay(Date.UTC(2026, 0, 31, 23, 59, 59, 999))).toBe("2026-01-31")
+    expect(utcDay(Date.UTC(2026, 1, 1))).toBe("2026-02-01")
+    expect(utcDay(Date.UTC(2026, 0, 31, 12))).toBe("2026-01-31")
+    expect(utcDay(Date.UTC(1999, 11, 31, 23))).toBe("1999-12-31")
+  })
+})

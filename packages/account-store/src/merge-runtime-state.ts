@@ -1,0 +1,224 @@
+import type { AccountState, Cooldown, RateLimitSnapshot, StateFile } from "./_state-file.ts"
+import type { UsageCounters, UsageFile } from "./_usage-file.ts"
+
+/**
+ * The cooldown that wins when two processes disagree: the later `until` (a cooldown is never shortened by a
+ * merge), and on a tie the higher escalation `level`. rotation-strategies exports the same rule; this is the copy
+ * the store needs without depending on a sibling. Remaining ties are broken by a fixed order.
+ *
+ * @example
+ * ```ts
+ * mergeCooldown({ until: 10, level: 1, ... }, { until: 20, level: 0, ... }).until // 20
+ * ```
+ */
+export function mergeCooldown(a: Cooldown | undefined, b: Cooldown | undefined): Cooldown | undefined {
+  if (a === undefined) return b
+  if (b === undefined) return a
+  // A total order down to the last field, so every process converges on the same record whatever the order.
+  return greater(a, b, COOLDOWN_ORDER)
+}
+
+/** JSON with keys sorted at every level, so equal content compares equal whatever order it was built in. */
+function canonical(value: unknown): string {
+  if (typeof value !== "object" || value === null) return JSON.stringify(value) ?? "null"
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`
+}
+
+/** On an exact tie of timestamps, any fixed order will do as long as every process uses the same one. */
+function tieBreak<T>(a: T, b: T): T {
+  return canonical(a) >= canonical(b) ? a : b
+}
+
+/** Compares field by field; the first difference decides, in favour of the greater value. */
+function greater<T>(a: T, b: T, fields: readonly ((value: T) => number | string | undefined)[]): T {
+  for (const field of fields) {
+    const x = field(a) ?? ""
+    const y = field(b) ?? ""
+    if (x !== y) return x > y ? a : b
+  }
+  return a
+}
+
+type Health = NonNullable<AccountState["health"]>
+type Bucket = NonNullable<AccountState["bucket"]>
+type Outcome = NonNullable<AccountState["lastOutcome"]>
+// Cheap total orders for what the hot path merges many times per millisecond (canonical JSON costs microseconds).
+const HEALTH_ORDER = [(h: Health) => h.updatedAt, (h: Health) => h.score] as const
+const BUCKET_ORDER = [(b: Bucket) => b.updatedAt, (b: Bucket) => b.tokens] as const
+const OUTCOME_ORDER = [
+  (o: Outcome) => o.at,
+  (o: Outcome) => o.class,
+  (o: Outcome) => o.status,
+  (o: Outcome) => o.reason,
+] as const
+const COOLDOWN_ORDER = [
+  (c: Cooldown) => c.until,
+  (c: Cooldown) => c.level,
+  (c: Cooldown) => c.since,
+  (c: Cooldown) => c.class,
+  (c: Cooldown) => c.reason,
+] as const
+
+function newer<T>(
+  a: T | undefined,
+  b: T | undefined,
+  order: readonly ((value: T) => number | string | undefined)[],
+): T | undefined {
+  if (a === undefined) return b
+  if (b === undefined) return a
+  return greater(a, b, order)
+}
+
+function newestSnapshot(a: RateLimitSnapshot | undefined, b: RateLimitSnapshot): RateLimitSnapshot {
+  if (a === undefined) return b
+  if (a.observedAt !== b.observedAt) return b.observedAt > a.observedAt ? b : a
+  return tieBreak(a, b)
+}
+
+export function mergeAccountState(a: AccountState | undefined, b: AccountState): AccountState {
+  if (a === undefined) return { ...b }
+  const merged: AccountState = {}
+  const health = newer(a.health, b.health, HEALTH_ORDER)
+  const bucket = newer(a.bucket, b.bucket, BUCKET_ORDER)
+  const lastUsedAt = Math.max(a.lastUsedAt ?? -1, b.lastUsedAt ?? -1)
+  const lastOutcome = newer(a.lastOutcome, b.lastOutcome, OUTCOME_ORDER)
+  if (health) merged.health = health
+  if (bucket) merged.bucket = bucket
+  if (lastUsedAt >= 0) merged.lastUsedAt = lastUsedAt
+  if (lastOutcome) merged.lastOutcome = lastOutcome
+  return merged
+}
+
+/**
+ * Folds `incoming` into `target` by the cross-process rules: health and bucket by newest `updatedAt`, last use by
+ * maximum, cooldowns by later `until`, rate-limit snapshots by newest `observedAt`, exact ties by a fixed order.
+ * Commutative, associative and idempotent, so the order in which processes flush does not matter.
+ */
+export function mergeStateInto(
+  target: Omit<StateFile, "version">,
+  incoming: Omit<StateFile, "version">,
+): void {
+  for (const [id, state] of Object.entries(incoming.accounts)) {
+    target.accounts[id] = mergeAccountState(target.accounts[id], state)
+  }
+  for (const [key, cooldown] of Object.entries(incoming.cooldowns)) {
+    target.cooldowns[key] = mergeCooldown(target.cooldowns[key], cooldown)!
+  }
+  for (const [key, snapshot] of Object.entries(incoming.rateLimits)) {
+    target.rateLimits[key] = newestSnapshot(target.rateLimits[key], snapshot)
+  }
+}
+
+export function emptyCounters(): UsageCounters {
+  return {
+    requests: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheWrite5mTokens: 0,
+    cacheWrite1hTokens: 0,
+    cacheReadTokens: 0,
+    webSearchRequests: 0,
+    costMicroUsd: 0,
+    unpricedRequests: 0,
+  }
+}
+
+export function addCounters(target: UsageCounters, delta: UsageCounters): void {
+  target.requests += delta.requests
+  target.inputTokens += delta.inputTokens
+  target.outputTokens += delta.outputTokens
+  target.cacheWrite5mTokens += delta.cacheWrite5mTokens
+  target.cacheWrite1hTokens += delta.cacheWrite1hTokens
+  target.cacheReadTokens += delta.cacheReadTokens
+  target.webSearchRequests += delta.webSearchRequests
+  target.costMicroUsd += delta.costMicroUsd
+  target.unpricedRequests += delta.unpricedRequests
+}
+
+/** The counters cell for one day × account × model × project, created empty when missing. */
+export function usageCell(
+  days: UsageFile["days"],
+  day: string,
+  accountId: string,
+  model: string,
+  project: string,
+): UsageCounters {
+  days[day] ??= {}
+  const byAccount = days[day]
+  byAccount[accountId] ??= {}
+  const byModel = byAccount[accountId]
+  byModel[model] ??= {}
+  const byProject = byModel[model]
+  byProject[project] ??= emptyCounters()
+  return byProject[project]
+}
+
+/** Adds usage deltas into `target` (sums: two processes' deltas both count, nothing is lost or doubled). */
+export function addUsageInto(target: UsageFile["days"], deltas: UsageFile["days"]): void {
+  for (const [day, byAccount] of Object.entries(deltas)) {
+    for (const [accountId, byModel] of Object.entries(byAccount)) {
+      for (const [model, byProject] of Object.entries(byModel)) {
+        for (const [project, counters] of Object.entries(byProject)) {
+          addCounters(usageCell(target, day, accountId, model, project), counters)
+        }
+      }
+    }
+  }
+}
+
+const ACCOUNT_KEY = /^acct:(acc_[a-z2-7]{16})(?:\||$)/
+
+/** The account a cooldown or rate-limit key is scoped to (`acct:<id>` or `acct:<id>|<class>`), if any. */
+export function accountOfKey(key: string): string | undefined {
+  return ACCOUNT_KEY.exec(key)?.[1]
+}
+
+/** Drops expired cooldowns and everything that belongs to a removed account. */
+export function pruneState(
+  state: Omit<StateFile, "version">,
+  now: number,
+  isRemoved: (id: string) => boolean,
+): void {
+  for (const id of Object.keys(state.accounts)) if (isRemoved(id)) delete state.accounts[id]
+  for (const [key, cooldown] of Object.entries(state.cooldowns)) {
+    const owner = accountOfKey(key)
+    if (cooldown.until <= now || (owner !== undefined && isRemoved(owner))) delete state.cooldowns[key]
+  }
+  for (const key of Object.keys(state.rateLimits)) {
+    const owner = accountOfKey(key)
+    if (owner !== undefined && isRemoved(owner)) delete state.rateLimits[key]
+  }
+}
+
+/** Drops usage of removed accounts and days older than the retention window. */
+export function pruneUsage(
+  days: UsageFile["days"],
+  oldestDayKept: string,
+  isRemoved: (id: string) => boolean,
+): void {
+  for (const [day, byAccount] of Object.entries(days)) {
+    if (day < oldestDayKept) {
+      delete days[day]
+      continue
+    }
+    for (const id of Object.keys(byAccount)) if (isRemoved(id)) delete byAccount[id]
+    if (Object.keys(byAccount).length === 0) delete days[day]
+  }
+}
+
+const DAY_MS = 86_400_000
+let cachedDayStart = Number.NaN
+let cachedDay = ""
+
+/** `YYYY-MM-DD` of an instant in UTC; the current day is cached (formatting a Date dominated the hot path). */
+export function utcDay(at: number): string {
+  if (at >= cachedDayStart && at < cachedDayStart + DAY_MS) return cachedDay
+  const day = new Date(at).toISOString().slice(0, 10)
+  cachedDayStart = Math.floor(at / DAY_MS) * DAY_MS
+  cachedDay = day
+  return day
+}

@@ -1,0 +1,86 @@
+import type { StoredAccount } from "./_accounts-file.ts"
+import type { UsageCounters, UsageFile } from "./_usage-file.ts"
+import { addCounters, emptyCounters } from "./merge-runtime-state.ts"
+
+/** Which usage to report; every field narrows, days are inclusive `YYYY-MM-DD` in UTC. */
+export interface UsageQuery {
+  from?: string
+  to?: string
+  accountId?: string
+  model?: string
+  project?: string
+}
+
+/** One row of usage: a day × account × model × project and its counters. */
+export interface UsageRow extends UsageCounters {
+  day: string
+  accountId: string
+  model: string
+  project: string
+}
+
+/** Month-to-date spend of one account against its monthly budget. */
+export interface BudgetStatus {
+  accountId: string
+  label: string
+  /** The UTC month, `YYYY-MM`. */
+  month: string
+  spentMicroUsd: number
+  /** Requests whose cost was unknown, so the spend may be understated. */
+  unpricedRequests: number
+  budgetUsd?: number
+  /** `spent / budget` (may exceed 1); absent without a budget. */
+  fractionUsed?: number
+  overBudget: boolean
+}
+
+export function usageRows(days: UsageFile["days"], query: UsageQuery = {}): UsageRow[] {
+  const rows: UsageRow[] = []
+  for (const day of Object.keys(days).sort()) {
+    if ((query.from && day < query.from) || (query.to && day > query.to)) continue
+    for (const [accountId, byModel] of Object.entries(days[day]!)) {
+      if (query.accountId && accountId !== query.accountId) continue
+      for (const [model, byProject] of Object.entries(byModel)) {
+        if (query.model && model !== query.model) continue
+        for (const [project, counters] of Object.entries(byProject)) {
+          if (query.project && project !== query.project) continue
+          rows.push({ day, accountId, model, project, ...counters })
+        }
+      }
+    }
+  }
+  return rows
+}
+
+export function budgetStatus(
+  days: UsageFile["days"],
+  accounts: readonly StoredAccount[],
+  now: number,
+): BudgetStatus[] {
+  const month = new Date(now).toISOString().slice(0, 7)
+  const totals = new Map<string, UsageCounters>()
+  for (const row of usageRows(days, { from: `${month}-01`, to: `${month}-31` })) {
+    const total = totals.get(row.accountId) ?? emptyCounters()
+    addCounters(total, row)
+    totals.set(row.accountId, total)
+  }
+  return accounts.map((account) => {
+    const total = totals.get(account.id) ?? emptyCounters()
+    const status: BudgetStatus = {
+      accountId: account.id,
+      label: account.label,
+      month,
+      spentMicroUsd: total.costMicroUsd,
+      unpricedRequests: total.unpricedRequests,
+      overBudget: false,
+    }
+    if (account.monthlyBudgetUsd !== undefined) {
+      status.budgetUsd = account.monthlyBudgetUsd
+      const budgetMicro = account.monthlyBudgetUsd * 1_000_000
+      status.fractionUsed =
+        budgetMicro === 0 ? (total.costMicroUsd > 0 ? Infinity : 0) : total.costMicroUsd / budgetMicro
+      status.overBudget = total.costMicroUsd >= budgetMicro && (budgetMicro > 0 || total.costMicroUsd > 0)
+    }
+    return status
+  })
+}

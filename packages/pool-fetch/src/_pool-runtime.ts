@@ -99,6 +99,8 @@ export class PoolRuntime {
   readonly #serviceTrouble = new Map<string, number>()
   readonly #budgetNotified = new Set<string>()
   readonly #unpricedNotified = new Set<string>()
+  /** Store writes started off the hot path (learned organizations, disabled accounts, cleared cooldowns). */
+  readonly #writes = new Set<Promise<unknown>>()
   #pricing: Pricing
   #pricingConfig: StoreConfig["pricing"] | undefined
 
@@ -130,6 +132,17 @@ export class PoolRuntime {
       this.#pricing = createPricing(this.#pricingTable())
     }
     return this.#pricing
+  }
+
+  /** Runs a store write in the background: its failure never reaches a request, `idle()` waits for it. */
+  background(write: Promise<unknown>): void {
+    const tracked = write.catch(() => {}).finally(() => this.#writes.delete(tracked))
+    this.#writes.add(tracked)
+  }
+
+  /** Resolves once every background write has settled. */
+  async idle(): Promise<void> {
+    while (this.#writes.size > 0) await Promise.all([...this.#writes])
   }
 
   settings(): PoolSettings {
@@ -328,9 +341,7 @@ export class PoolRuntime {
           }
         }
       }
-      write()
-        .catch(() => {})
-        .finally(() => this.#learning.delete(account.id))
+      this.background(write().finally(() => this.#learning.delete(account.id)))
     }
     return next
   }
@@ -341,10 +352,11 @@ export class PoolRuntime {
     this.#disabling.add(account.id)
     const at = this.now()
     const disabledReason = `revoked or expired: 401 at ${iso(at)}`
-    this.store
-      .updateAccount(account.id, { enabled: false, disabledReason })
-      .catch(() => {})
-      .finally(() => this.#disabling.delete(account.id))
+    this.background(
+      this.store
+        .updateAccount(account.id, { enabled: false, disabledReason })
+        .finally(() => this.#disabling.delete(account.id)),
+    )
     this.emit({
       type: "account-disabled",
       at,
@@ -366,9 +378,11 @@ export class PoolRuntime {
       return cooldown !== undefined && cooldown.until <= now
     })
     if (stale.length === 0) return
-    this.store
-      .clearCooldowns((key) => stale.includes(key) && (this.store.state.cooldowns[key]?.until ?? 0) <= now)
-      .catch(() => {})
+    this.background(
+      this.store.clearCooldowns(
+        (key) => stale.includes(key) && (this.store.state.cooldowns[key]?.until ?? 0) <= now,
+      ),
+    )
   }
 
   /** Adds a served request's cost to the month; says so once when it reaches the account's budget. */

@@ -10,11 +10,12 @@ const HOST_RETRY_HORIZON_MS = 60_000
 function outOfRotation(runtime: PoolRuntime, accounts: readonly Account[]): Unavailable[] {
   const out: Unavailable[] = []
   for (const account of accounts) {
-    if (!account.enabled) {
+    const disabled = runtime.disabledReason(account)
+    if (disabled !== undefined) {
       out.push({
         id: account.id,
         cause: "cooldown",
-        reason: `disabled${account.disabledReason ? ` (${account.disabledReason})` : ""}; enable it with keyrelay enable once fixed`,
+        reason: `disabled (${disabled}); enable it with keyrelay enable once fixed`,
         until: null,
       })
     } else if (runtime.budget.isOver(account)) {

@@ -94,7 +94,7 @@ export class PoolRuntime {
   readonly #learned = new Map<string, { organizationId?: string; workspaceId?: string }>()
   readonly #learning = new Set<string>()
   /** Accounts this pool disabled whose write is still in flight. */
-  readonly #disabling = new Set<string>()
+  readonly #disabling = new Map<string, string>()
   readonly #lastServed = new Map<string, string>()
   readonly #serviceTrouble = new Map<string, number>()
   readonly #budgetNotified = new Set<string>()
@@ -191,6 +191,12 @@ export class PoolRuntime {
   /** Whether an account can be a candidate now: enabled, not being disabled, not over its budget. */
   inRotation(account: Account): boolean {
     return account.enabled && !this.#disabling.has(account.id) && !this.budget.isOver(account)
+  }
+
+  /** Why an account is disabled (by the user, or by this pool a moment ago), or `undefined` when it is not. */
+  disabledReason(account: Account): string | undefined {
+    if (this.#disabling.has(account.id)) return this.#disabling.get(account.id)
+    return account.enabled ? undefined : (account.disabledReason ?? "disabled by the user")
   }
 
   candidate(account: Account): Candidate {
@@ -349,9 +355,9 @@ export class PoolRuntime {
   /** Takes a revoked key out of the pool (written to the store, in force at once) and says why. */
   disable(account: Account, reason: string): void {
     if (this.#disabling.has(account.id)) return
-    this.#disabling.add(account.id)
     const at = this.now()
     const disabledReason = `revoked or expired: 401 at ${iso(at)}`
+    this.#disabling.set(account.id, disabledReason)
     this.background(
       this.store
         .updateAccount(account.id, { enabled: false, disabledReason })

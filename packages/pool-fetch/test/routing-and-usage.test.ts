@@ -17,7 +17,10 @@ afterEach(async () => {
 describe("routing rules", () => {
   it("a directory rule sends a project to its accounts; other projects use the whole pool", async () => {
     const { store, accounts, mock, pool: first } = await start({ pool: { directory: "/work/client-b/app" } })
-    await store.addRule({ match: { directories: ["/work/client-b/**"] }, use: { accounts: [accounts.b1.id] } })
+    await store.addRule({
+      match: { directories: ["/work/client-b/**"] },
+      use: { accounts: [accounts.b1.id] },
+    })
     await (await send(first)).text()
     expect(mock.requests.at(-1)?.credential?.label).toBe("b1")
     const { createPoolFetch } = await import("../src/index.ts")
@@ -70,7 +73,9 @@ describe("the sticky strategy", () => {
     }
     const usages: { cache_read_input_tokens?: number }[] = []
     for (let i = 0; i < 4; i++) {
-      const body = (await (await send(pool, cached)).json()) as { usage: { cache_read_input_tokens?: number } }
+      const body = (await (await send(pool, cached)).json()) as {
+        usage: { cache_read_input_tokens?: number }
+      }
       usages.push(body.usage)
     }
     expect(new Set(mock.requests.map((r) => r.credential?.label))).toEqual(new Set(["a1"]))
@@ -98,7 +103,9 @@ describe("usage and cost", () => {
     const expected = 2 * (json.usage.input_tokens * 3 + json.usage.output_tokens * 15)
     expect(row.inputTokens).toBe(2 * json.usage.input_tokens)
     expect(row.costMicroUsd).toBe(expected)
-    expect(costOf(json.model, { inputTokens: row.inputTokens, outputTokens: row.outputTokens })).toBe(expected)
+    expect(costOf(json.model, { inputTokens: row.inputTokens, outputTokens: row.outputTokens })).toBe(
+      expected,
+    )
     expect(row.unpricedRequests).toBe(0)
   })
 
@@ -117,14 +124,18 @@ describe("usage and cost", () => {
   it("config.pricing overrides the table", async () => {
     const { pool, store } = await start()
     await store.updateConfig({ pricing: { "claude-sonnet-4-5*": { inputPerMTok: 1, outputPerMTok: 1 } } })
-    const json = (await (await send(pool)).json()) as { usage: { input_tokens: number; output_tokens: number } }
+    const json = (await (await send(pool)).json()) as {
+      usage: { input_tokens: number; output_tokens: number }
+    }
     expect(store.usage()[0]?.costMicroUsd).toBe(json.usage.input_tokens + json.usage.output_tokens)
   })
 })
 
 describe("monthly budgets", () => {
   it("an account over its budget leaves rotation (with an event) until the budget changes", async () => {
-    const { pool, store, accounts, events, mock } = await start({ account: { a1: { monthlyBudgetUsd: 0.0001 } } })
+    const { pool, store, accounts, events, mock } = await start({
+      account: { a1: { monthlyBudgetUsd: 0.0001 } },
+    })
     await (await send(pool)).text() // costs more than $0.0001
     expect(events.find((e) => e.type === "budget-reached")).toMatchObject({ label: "a1", budgetUsd: 0.0001 })
     await (await send(pool)).text()

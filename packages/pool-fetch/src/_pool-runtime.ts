@@ -13,6 +13,7 @@ import {
   candidateCooldownKeys,
   createStrategy,
   groupKey,
+  parseRateLimitHeaders,
   STRATEGY_NAMES,
   type Strategy,
   type StrategyName,
@@ -102,6 +103,8 @@ export class PoolRuntime {
   readonly #serviceTrouble = new Map<string, number>()
   readonly #budgetNotified = new Set<string>()
   readonly #unpricedNotified = new Set<string>()
+  /** When each limit group's rate-limit headers were last parsed on a success. */
+  readonly #snapshotAt = new Map<string, number>()
   /** Store writes started off the hot path (learned organizations, disabled accounts, cleared cooldowns). */
   readonly #writes = new Set<Promise<unknown>>()
   #pricing: Pricing
@@ -244,6 +247,39 @@ export class PoolRuntime {
       ...(before === undefined ? {} : { previousAccountId: before.id, previousLabel: before.label }),
       ...(previousFailure === undefined ? {} : { reason: previousFailure }),
     })
+  }
+
+  /**
+   * The classification of a 2xx, without the full classifier: a success is `ok` by definition; what it teaches is
+   * the organization and workspace (read on every response) and the limit group's snapshot, parsed at most once a
+   * second per group (snapshots only ever replace older ones, and a second is far finer than the minute the buckets
+   * refill over).
+   */
+  success(account: Account, modelClass: string, status: number, headers: Headers): Classification {
+    const now = this.now()
+    const organizationId = validId(headers.get("anthropic-organization-id"))
+    const workspaceId = validId(headers.get("anthropic-workspace-id"))
+    const key = groupKey(
+      { id: account.id, organizationId: organizationId ?? this.organizationOf(account).organizationId },
+      modelClass,
+    )
+    const parsedAt = this.#snapshotAt.get(key)
+    const rateLimits =
+      parsedAt === undefined || now - parsedAt >= SNAPSHOT_INTERVAL_MS
+        ? parseRateLimitHeaders(headers, now)
+        : undefined
+    if (rateLimits !== undefined) this.#snapshotAt.set(key, now)
+    return {
+      class: "ok",
+      scope: "none",
+      action: "return",
+      health: "success",
+      reason: `HTTP ${status}: served.`,
+      status,
+      ...(organizationId === undefined ? {} : { organizationId }),
+      ...(workspaceId === undefined ? {} : { workspaceId }),
+      ...(rateLimits === undefined ? {} : { rateLimits }),
+    }
   }
 
   /** Whether a service error was seen for this model class recently, so the host's retries are left alone. */
@@ -435,6 +471,14 @@ export class PoolRuntime {
       message: `keyrelay: account "${account.label}" reached its monthly budget ($${spentUsd.toFixed(2)} of $${budgetUsd.toFixed(2)}); it is out of rotation until ${iso(endsAt)} or until the budget changes.`,
     })
   }
+}
+
+const SNAPSHOT_INTERVAL_MS = 1000
+const ID = /^[\w.-]{1,200}$/
+
+function validId(value: string | null): string | undefined {
+  const trimmed = value?.trim()
+  return trimmed && ID.test(trimmed) ? trimmed : undefined
 }
 
 export function iso(ms: number): string {

@@ -14,24 +14,37 @@ export const KEYS = {
   a2: "sk-ant-api03-test-bench-a2-bbbbbbbbbbbbbbbbbbbb",
   b1: "sk-ant-api03-test-bench-b1-cccccccccccccccccccc",
 }
+/** Organization of each key: the label's letter (a1 → org-a). */
+export const orgOf = (label) => `org-${label[0]}`
+
+/** `n` keys over `orgs` organizations: a1, b1, c1, a2, b2, … */
+export function manyKeys(n, orgs) {
+  const keys = {}
+  for (let i = 0; i < n; i++) {
+    const label = `${String.fromCharCode(97 + (i % orgs))}${Math.floor(i / orgs) + 1}`
+    keys[label] = `sk-ant-api03-test-bench-${label}-${"x".repeat(20)}`
+  }
+  return keys
+}
 const HUGE = { requestsPerMinute: 100_000_000, inputTokensPerMinute: 1e12, outputTokensPerMinute: 1e12 }
 
 /** Starts `keyrelay-mock-anthropic --config …` and resolves once it printed its URL. */
-export async function startMockProcess(extra = {}) {
+export async function startMockProcess(extra = {}, keys = KEYS) {
   const dir = mkdtempSync(join(tmpdir(), "keyrelay-bench-"))
   const config = join(dir, "mock.json")
   writeFileSync(
     config,
     JSON.stringify({
-      organizations: [
-        { id: "org-a", defaultWorkspaceId: "wrkspc_a", limits: { default: HUGE } },
-        { id: "org-b", defaultWorkspaceId: "wrkspc_b", limits: { default: HUGE } },
-      ],
-      credentials: [
-        { label: "a1", apiKey: KEYS.a1, organizationId: "org-a" },
-        { label: "a2", apiKey: KEYS.a2, organizationId: "org-a" },
-        { label: "b1", apiKey: KEYS.b1, organizationId: "org-b" },
-      ],
+      organizations: [...new Set(Object.keys(keys).map(orgOf))].map((id) => ({
+        id,
+        defaultWorkspaceId: `wrkspc_${id}`,
+        limits: { default: HUGE },
+      })),
+      credentials: Object.entries(keys).map(([label, apiKey]) => ({
+        label,
+        apiKey,
+        organizationId: orgOf(label),
+      })),
       chunking: false,
       ...extra,
     }),
@@ -65,12 +78,12 @@ export async function startMockProcess(extra = {}) {
 }
 
 /** An account store in a temporary home with the three keys, pointed at the mock. */
-export async function openBenchStore(url) {
+export async function openBenchStore(url, keys = KEYS) {
   const home = mkdtempSync(join(tmpdir(), "keyrelay-bench-home-"))
   const store = await openAccountStore({ home, watch: false, flushOnExit: false })
-  for (const [label, key] of Object.entries(KEYS)) {
+  for (const [label, key] of Object.entries(keys)) {
     const account = await store.addAccount({ label, credential: { kind: "api-key", key }, baseUrl: url })
-    await store.learnOrganization(account.id, { organizationId: label === "b1" ? "org-b" : "org-a" })
+    await store.learnOrganization(account.id, { organizationId: orgOf(label) })
   }
   return {
     store,

@@ -102,6 +102,8 @@ export class PoolRuntime {
   readonly #lastServed = new Map<string, string>()
   readonly #serviceTrouble = new Map<string, number>()
   readonly #budgetNotified = new Set<string>()
+  /** Accounts whose expired cooldowns are being cleared (one write at a time per account). */
+  readonly #clearing = new Set<string>()
   readonly #unpricedNotified = new Set<string>()
   /** When each limit group's rate-limit headers were last parsed on a success. */
   readonly #snapshotAt = new Map<string, number>()
@@ -414,6 +416,19 @@ export class PoolRuntime {
     })
   }
 
+  /** Whether a cooldown that keeps this account from serving the model class holds now. */
+  isCooling(account: Account, modelClass: string): boolean {
+    const now = this.now()
+    const cooldowns = this.store.state.cooldowns
+    for (const key of candidateCooldownKeys(
+      { id: account.id, ...this.organizationOf(account) },
+      modelClass,
+    )) {
+      if ((cooldowns[key]?.until ?? 0) > now) return true
+    }
+    return false
+  }
+
   /** After a success, ends the expired cooldowns of the account so their escalation starts again from step 1. */
   forgetExpiredCooldowns(account: Account, modelClass: string): void {
     const now = this.now()
@@ -423,11 +438,12 @@ export class PoolRuntime {
       const cooldown = cooldowns[key]
       return cooldown !== undefined && cooldown.until <= now
     })
-    if (stale.length === 0) return
+    if (stale.length === 0 || this.#clearing.has(account.id)) return
+    this.#clearing.add(account.id)
     this.background(
-      this.store.clearCooldowns(
-        (key) => stale.includes(key) && (this.store.state.cooldowns[key]?.until ?? 0) <= now,
-      ),
+      this.store
+        .clearCooldowns((key) => stale.includes(key) && (this.store.state.cooldowns[key]?.until ?? 0) <= now)
+        .finally(() => this.#clearing.delete(account.id)),
     )
   }
 

@@ -28,7 +28,6 @@ import type { PoolRuntime } from "./_pool-runtime.ts"
 import { readRequestFacts } from "./_request-facts.ts"
 import { discard, type ReadResponse, readErrorResponse, rebuildResponse } from "./_responses.ts"
 import { type ServedEnd, serveSuccess } from "./_serve-success.ts"
-import type { ResolvedCredential } from "./credential-resolver.ts"
 
 /** Why an attempt's own controller fired (distinct from the caller's abort). */
 class AttemptTimeout extends Error {
@@ -186,16 +185,20 @@ export async function serveRequest(
     if (attempts >= settings.maxAttempts || now >= deadline) return giveUp(undefined, routedAll)
 
     const account = accounts.find((a) => a.id === pick) as Account
-    let credential: ResolvedCredential
-    try {
-      credential = runtime.resolver.cached(account) ?? (await runtime.resolver.resolve(account))
-    } catch (error) {
-      credentialFailed(runtime, account, error)
-      exclude.add(account.id)
-      lastReason = `its credential is unavailable`
-      continue
+    let credential = runtime.resolver.cached(account)
+    if (credential === undefined) {
+      try {
+        credential = await runtime.resolver.resolve(account)
+      } catch (error) {
+        credentialFailed(runtime, account, error)
+        exclude.add(account.id)
+        lastReason = "its credential is unavailable"
+        continue
+      }
+      signal?.throwIfAborted()
+      // While the credential was being minted, another request may have learned that this group is cooling.
+      if (runtime.isCooling(account, modelClass)) continue
     }
-    signal?.throwIfAborted()
 
     let outgoing: ReturnType<typeof buildOutgoingRequest>
     try {

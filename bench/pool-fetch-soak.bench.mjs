@@ -42,7 +42,10 @@ const FAULTS = [
 const WEIGHTS = FAULTS.reduce((sum, [w]) => sum + w, 0)
 const pickFault = () => {
   let roll = random() * WEIGHTS
-  for (const fault of FAULTS) if ((roll -= fault[0]) < 0) return fault
+  for (const fault of FAULTS) {
+    roll -= fault[0]
+    if (roll < 0) return fault
+  }
   return FAULTS[0]
 }
 

@@ -8,13 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   createOpencodeSandbox,
   DEFAULT_OPENCODE_API_KEY,
+  defaultMockConfig,
   detectNetworkNamespace,
+  type MockAnthropic,
+  type MockRequestLogEntry,
   OPENCODE_HARNESS_ERROR_CODES,
   type OpencodeHarnessError,
   type OpencodeRunResult,
   runOpencode,
+  startMockAnthropic,
 } from "../src/index.ts"
-import { type RecordedRequest, type SseResponder, startSseResponder } from "./fixtures/sse-responder.ts"
 
 const fake = fileURLToPath(new URL("./fixtures/fake-opencode.mjs", import.meta.url))
 
@@ -30,7 +33,7 @@ interface FakeReport {
   escapes: { url: string; reached: boolean; error?: string }[]
 }
 
-const report = (run: OpencodeRunResult<RecordedRequest>) => JSON.parse(run.stdout) as FakeReport
+const report = (run: OpencodeRunResult<MockRequestLogEntry>) => JSON.parse(run.stdout) as FakeReport
 
 function alive(pid: number): boolean {
   try {
@@ -43,10 +46,17 @@ function alive(pid: number): boolean {
 
 describe("runOpencode (with a fake opencode binary)", () => {
   const dir = mkdtempSync(join(tmpdir(), "run-opencode-"))
-  let mock: SseResponder
+  const config = defaultMockConfig()
+  const personalKey = config.credentials!.find((c) => c.label === "personal")!.apiKey!
+  let mock: MockAnthropic
 
   beforeAll(async () => {
-    mock = await startSseResponder({ socketPath: join(dir, "mock.sock") })
+    mock = await startMockAnthropic({ ...config, socketPath: join(dir, "mock.sock") })
+    mock.addCredential({
+      label: "harness-default",
+      apiKey: DEFAULT_OPENCODE_API_KEY,
+      organizationId: config.organizations![1]!.id,
+    })
   })
   afterAll(async () => {
     await mock.close()
@@ -79,26 +89,41 @@ describe("runOpencode (with a fake opencode binary)", () => {
     ])
     expect(seen.cwd).toBe(run.sandbox.project)
     expect(seen.stdinIsDevNull).toBe(true)
-    expect(seen.env).toMatchObject({ HOME: run.sandbox.home, TMPDIR: run.sandbox.tmpDir, KEYRELAY_HOME: "/somewhere" })
+    expect(seen.env).toMatchObject({
+      HOME: run.sandbox.home,
+      TMPDIR: run.sandbox.tmpDir,
+      KEYRELAY_HOME: "/somewhere",
+    })
     expect(seen.config.plugin).toEqual(["/abs/plugin.js", ["/abs/other.js", { strategy: "sticky" }]])
     expect(seen.config.provider.anthropic.options.baseURL).toBe(`${mock.url}/v1`)
-    expect(seen.auth).toEqual({ mode: 0o600, content: { anthropic: { type: "api", key: DEFAULT_OPENCODE_API_KEY } } })
+    expect(seen.auth).toEqual({
+      mode: 0o600,
+      content: { anthropic: { type: "api", key: DEFAULT_OPENCODE_API_KEY } },
+    })
     expect(seen.status).toBe(200)
     expect(run).toMatchObject({ exitCode: 0, signal: null, timedOut: false, isolated: false })
-    expect(run.requests.map((r) => [r.method, r.url, r.via, r.headers["user-agent"]])).toEqual([
-      ["POST", "/v1/messages", "tcp", "fake-opencode/0"],
-    ])
+    expect(
+      run.requests.map((r) => [r.method, r.path, r.viaSocket, r.headers["user-agent"], r.credential?.label]),
+    ).toEqual([["POST", "/v1/messages", false, "fake-opencode/0", "harness-default"]])
     expect(run.logs.map((l) => l.message)).toEqual(["fake opencode report"])
     expect(run.sandbox.kept).toBe(false)
     expect(existsSync(run.sandbox.root)).toBe(false)
   })
 
   it("delivers auth through OPENCODE_AUTH_CONTENT when asked, and writes no auth.json", async () => {
-    const auth = { anthropic: { type: "api", key: "sk-ant-api03-test-env-delivery" } }
-    const run = await runOpencode({ mock, binary: fake, isolation: "none", prompt: "hi", auth, authVia: "env" })
+    const auth = { anthropic: { type: "api", key: personalKey } }
+    const run = await runOpencode({
+      mock,
+      binary: fake,
+      isolation: "none",
+      prompt: "hi",
+      auth,
+      authVia: "env",
+    })
     const seen = report(run)
     expect(JSON.parse(seen.env.OPENCODE_AUTH_CONTENT ?? "null")).toEqual(auth)
     expect(seen.auth).toBeNull()
+    expect(run.requests.map((r) => r.credential?.label)).toEqual(["personal"])
   })
 
   it("writes no auth at all with auth: null, even into a reused sandbox that had one", async () => {
@@ -106,7 +131,14 @@ describe("runOpencode (with a fake opencode binary)", () => {
     try {
       const first = await runOpencode({ mock, binary: fake, isolation: "none", prompt: "hi", sandbox })
       expect(report(first).auth).not.toBeNull()
-      const second = await runOpencode({ mock, binary: fake, isolation: "none", prompt: "hi", sandbox, auth: null })
+      const second = await runOpencode({
+        mock,
+        binary: fake,
+        isolation: "none",
+        prompt: "hi",
+        sandbox,
+        auth: null,
+      })
       expect(report(second).auth).toBeNull()
       expect(report(second).env.OPENCODE_AUTH_CONTENT).toBeUndefined()
       expect(second.sandbox).toMatchObject({ root: sandbox.root, kept: true })
@@ -119,7 +151,7 @@ describe("runOpencode (with a fake opencode binary)", () => {
   it("counts only the requests made during the run", async () => {
     await fetch(`${mock.url}/before`)
     const run = await runOpencode({ mock, binary: fake, isolation: "none", prompt: "hi" })
-    expect(run.requests.map((r) => r.url)).toEqual(["/v1/messages"])
+    expect(run.requests.map((r) => r.path)).toEqual(["/v1/messages"])
   })
 
   it("in a network namespace, reaches the mock only through the bridge and nothing else at all", async () => {
@@ -129,7 +161,6 @@ describe("runOpencode (with a fake opencode binary)", () => {
       expect(run.isolated).toBe(false)
       return
     }
-    const tcpBefore = mock.tcpConnections()
     const run = await runOpencode({
       mock,
       binary: fake,
@@ -142,9 +173,9 @@ describe("runOpencode (with a fake opencode binary)", () => {
     expect(seen.config.provider.anthropic.options.baseURL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/)
     expect(seen.status).toBe(200)
     expect(seen.reply).toContain("event: message_stop")
-    expect(run.requests.map((r) => r.via)).toEqual(["socket"])
+    expect(run.requests.map((r) => [r.viaSocket, r.credential?.label])).toEqual([[true, "harness-default"]])
+    // Neither another address nor the mock's own TCP port (v4 or v6 loopback of the host) can be reached.
     expect(seen.escapes.map((e) => e.reached)).toEqual([false, false, false])
-    expect(mock.tcpConnections()).toBe(tcpBefore)
   })
 
   it("throws RUN_FAILED with OpenCode's messages and log tail, keeps the sandbox and never shows the auth key", async () => {
@@ -157,7 +188,7 @@ describe("runOpencode (with a fake opencode binary)", () => {
       auth: { anthropic: { type: "api", key } },
       env: { FAKE_MODE: "fail", FAKE_LEAK: key },
     }).catch((e: unknown) => e)) as OpencodeHarnessError
-    const result = error.result as OpencodeRunResult<RecordedRequest>
+    const result = error.result as OpencodeRunResult<MockRequestLogEntry>
     try {
       expect(error.code).toBe(OPENCODE_HARNESS_ERROR_CODES.RUN_FAILED)
       expect(error.message).toContain("exited with code 1")
@@ -209,7 +240,9 @@ describe("runOpencode (with a fake opencode binary)", () => {
   })
 
   it("refuses a mock without a unix socket unless isolation is none", async () => {
-    await expect(runOpencode({ mock: { url: mock.url, requests: [] }, binary: fake, prompt: "hi" })).rejects.toMatchObject({
+    await expect(
+      runOpencode({ mock: { url: mock.url, requests: [] }, binary: fake, prompt: "hi" }),
+    ).rejects.toMatchObject({
       code: OPENCODE_HARNESS_ERROR_CODES.INVALID_OPTIONS,
     })
   })

@@ -1,5 +1,5 @@
-import http from "node:http"
 import { mkdtempSync, rmSync } from "node:fs"
+import http from "node:http"
 import net from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"

@@ -14,7 +14,9 @@ describe("detectNetworkNamespace", () => {
       return
     }
     const script = `${netns.ip} link set lo up && ${netns.ip} -o link show`
-    const links = execFileSync(netns.command[0]!, [...netns.command.slice(1), "sh", "-c", script], { encoding: "utf8" })
+    const links = execFileSync(netns.command[0]!, [...netns.command.slice(1), "sh", "-c", script], {
+      encoding: "utf8",
+    })
     const names = links
       .trim()
       .split("\n")

@@ -19,7 +19,12 @@ describe("buildOpencodeConfig", () => {
   it("lists plugins by absolute path, with [path, options] when options are given", () => {
     const config = buildOpencodeConfig({
       ...base,
-      plugins: ["/abs/a.js", "rel/b.js", { path: "/abs/c.js", options: { strategy: "sticky" } }, { path: "/abs/d.js" }],
+      plugins: [
+        "/abs/a.js",
+        "rel/b.js",
+        { path: "/abs/c.js", options: { strategy: "sticky" } },
+        { path: "/abs/d.js" },
+      ],
     })
     expect(config.plugin).toEqual([
       "/abs/a.js",
@@ -30,7 +35,9 @@ describe("buildOpencodeConfig", () => {
   })
 
   it("keeps file:// plugin URLs as they are", () => {
-    expect(buildOpencodeConfig({ ...base, plugins: ["file:///abs/p.ts"] }).plugin).toEqual(["file:///abs/p.ts"])
+    expect(buildOpencodeConfig({ ...base, plugins: ["file:///abs/p.ts"] }).plugin).toEqual([
+      "file:///abs/p.ts",
+    ])
   })
 
   it("refuses a plugin entry without a path", () => {
@@ -43,7 +50,9 @@ describe("buildOpencodeConfig", () => {
     const config = buildOpencodeConfig({
       ...base,
       config: {
-        provider: { anthropic: { models: { "claude-mock-1": { name: "Mock" } }, options: { timeout: 5000 } } },
+        provider: {
+          anthropic: { models: { "claude-mock-1": { name: "Mock" } }, options: { timeout: 5000 } },
+        },
         share: "manual",
       },
     })

@@ -14,7 +14,14 @@ describe("createOpencodeSandbox", () => {
     const sandbox = await createOpencodeSandbox({ parent })
     try {
       expect(sandbox.root.startsWith(parent)).toBe(true)
-      for (const dir of [sandbox.home, sandbox.stateHome, sandbox.cacheHome, sandbox.tmpDir, sandbox.project, sandbox.opencodeDataDir]) {
+      for (const dir of [
+        sandbox.home,
+        sandbox.stateHome,
+        sandbox.cacheHome,
+        sandbox.tmpDir,
+        sandbox.project,
+        sandbox.opencodeDataDir,
+      ]) {
         expect(dir.startsWith(`${sandbox.root}/`)).toBe(true)
         expect(statSync(dir).isDirectory()).toBe(true)
       }
@@ -43,7 +50,10 @@ describe("createOpencodeSandbox", () => {
     const sandbox = await createOpencodeSandbox({ parent })
     try {
       expect(sandbox.git).toBe(true)
-      const top = execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: sandbox.project, encoding: "utf8" })
+      const top = execFileSync("git", ["rev-parse", "--show-toplevel"], {
+        cwd: sandbox.project,
+        encoding: "utf8",
+      })
       expect(top.trim()).toBe(sandbox.project)
     } finally {
       await sandbox.remove()

@@ -1,34 +1,98 @@
 import { execFileSync } from "node:child_process"
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from "node:fs"
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { OPENCODE_HARNESS_ERROR_CODES } from "./opencode-harness-error.ts"
-import { OPENCODE_VERSION, opencodePlatformPackages, resolveOpencodeBinary } from "./resolve-opencode-binary.ts"
+import {
+  OPENCODE_VERSION,
+  opencodePlatformPackages,
+  resolveOpencodeBinary,
+} from "./resolve-opencode-binary.ts"
 
 describe("opencodePlatformPackages", () => {
   it.each([
-    [{ platform: "linux", arch: "x64", avx2: true, musl: false }, ["opencode-linux-x64", "opencode-linux-x64-baseline", "opencode-linux-x64-musl", "opencode-linux-x64-baseline-musl"]],
-    [{ platform: "linux", arch: "x64", avx2: false, musl: false }, ["opencode-linux-x64-baseline", "opencode-linux-x64", "opencode-linux-x64-baseline-musl", "opencode-linux-x64-musl"]],
-    [{ platform: "linux", arch: "x64", avx2: true, musl: true }, ["opencode-linux-x64-musl", "opencode-linux-x64-baseline-musl", "opencode-linux-x64", "opencode-linux-x64-baseline"]],
-    [{ platform: "linux", arch: "x64", avx2: false, musl: true }, ["opencode-linux-x64-baseline-musl", "opencode-linux-x64-musl", "opencode-linux-x64-baseline", "opencode-linux-x64"]],
-    [{ platform: "linux", arch: "arm64", avx2: false, musl: false }, ["opencode-linux-arm64", "opencode-linux-arm64-musl"]],
-    [{ platform: "linux", arch: "arm64", avx2: false, musl: true }, ["opencode-linux-arm64-musl", "opencode-linux-arm64"]],
-    [{ platform: "darwin", arch: "x64", avx2: false, musl: false }, ["opencode-darwin-x64-baseline", "opencode-darwin-x64"]],
+    [
+      { platform: "linux", arch: "x64", avx2: true, musl: false },
+      [
+        "opencode-linux-x64",
+        "opencode-linux-x64-baseline",
+        "opencode-linux-x64-musl",
+        "opencode-linux-x64-baseline-musl",
+      ],
+    ],
+    [
+      { platform: "linux", arch: "x64", avx2: false, musl: false },
+      [
+        "opencode-linux-x64-baseline",
+        "opencode-linux-x64",
+        "opencode-linux-x64-baseline-musl",
+        "opencode-linux-x64-musl",
+      ],
+    ],
+    [
+      { platform: "linux", arch: "x64", avx2: true, musl: true },
+      [
+        "opencode-linux-x64-musl",
+        "opencode-linux-x64-baseline-musl",
+        "opencode-linux-x64",
+        "opencode-linux-x64-baseline",
+      ],
+    ],
+    [
+      { platform: "linux", arch: "x64", avx2: false, musl: true },
+      [
+        "opencode-linux-x64-baseline-musl",
+        "opencode-linux-x64-musl",
+        "opencode-linux-x64-baseline",
+        "opencode-linux-x64",
+      ],
+    ],
+    [
+      { platform: "linux", arch: "arm64", avx2: false, musl: false },
+      ["opencode-linux-arm64", "opencode-linux-arm64-musl"],
+    ],
+    [
+      { platform: "linux", arch: "arm64", avx2: false, musl: true },
+      ["opencode-linux-arm64-musl", "opencode-linux-arm64"],
+    ],
+    [
+      { platform: "darwin", arch: "x64", avx2: false, musl: false },
+      ["opencode-darwin-x64-baseline", "opencode-darwin-x64"],
+    ],
     [{ platform: "darwin", arch: "arm64", avx2: false, musl: false }, ["opencode-darwin-arm64"]],
-    [{ platform: "win32", arch: "x64", avx2: true, musl: false }, ["opencode-windows-x64", "opencode-windows-x64-baseline"]],
+    [
+      { platform: "win32", arch: "x64", avx2: true, musl: false },
+      ["opencode-windows-x64", "opencode-windows-x64-baseline"],
+    ],
   ] as const)("%j → %j", (host, expected) => {
     expect(opencodePlatformPackages(host)).toEqual(expected)
   })
 
   it("only names packages that opencode-ai declares", () => {
     const wrapperJson = createRequire(import.meta.url).resolve("opencode-ai/package.json")
-    const wrapper = JSON.parse(readFileSync(wrapperJson, "utf8")) as { optionalDependencies: Record<string, string> }
+    const wrapper = JSON.parse(readFileSync(wrapperJson, "utf8")) as {
+      optionalDependencies: Record<string, string>
+    }
     const declared = Object.keys(wrapper.optionalDependencies)
     for (const platform of ["linux", "darwin", "win32"] as const) {
       for (const arch of ["x64", "arm64"]) {
-        for (const name of opencodePlatformPackages({ platform, arch, avx2: false, musl: platform === "linux" })) {
+        for (const name of opencodePlatformPackages({
+          platform,
+          arch,
+          avx2: false,
+          musl: platform === "linux",
+        })) {
           expect(declared).toContain(name)
         }
       }
@@ -93,13 +157,27 @@ describe("resolveOpencodeBinary", () => {
     const dir = mkdtempSync(join(tmpdir(), "stub-opencode-"))
     try {
       const modules = join(dir, "node_modules")
-      const names = opencodePlatformPackages({ platform: process.platform, arch: process.arch, avx2: true, musl: false })
-      const wrapper = { name: "opencode-ai", version: OPENCODE_VERSION, optionalDependencies: Object.fromEntries(names.map((n) => [n, OPENCODE_VERSION])) }
+      const names = opencodePlatformPackages({
+        platform: process.platform,
+        arch: process.arch,
+        avx2: true,
+        musl: false,
+      })
+      const wrapper = {
+        name: "opencode-ai",
+        version: OPENCODE_VERSION,
+        optionalDependencies: Object.fromEntries(names.map((n) => [n, OPENCODE_VERSION])),
+      }
       mkdirSync(join(modules, "opencode-ai"), { recursive: true })
       writeFileSync(join(modules, "opencode-ai", "package.json"), JSON.stringify(wrapper))
       mkdirSync(join(modules, names[0]!, "bin"), { recursive: true })
-      writeFileSync(join(modules, names[0]!, "package.json"), JSON.stringify({ name: names[0], version: OPENCODE_VERSION }))
-      writeFileSync(join(modules, names[0]!, "bin", "opencode"), `#!/bin/sh\necho ${OPENCODE_VERSION}\n`, { mode: 0o755 })
+      writeFileSync(
+        join(modules, names[0]!, "package.json"),
+        JSON.stringify({ name: names[0], version: OPENCODE_VERSION }),
+      )
+      writeFileSync(join(modules, names[0]!, "bin", "opencode"), `#!/bin/sh\necho ${OPENCODE_VERSION}\n`, {
+        mode: 0o755,
+      })
       const error = resolveInChild(`${dir}/`)
       expect(error.code).toBe(OPENCODE_HARNESS_ERROR_CODES.BINARY_NOT_FOUND)
       expect(error.message).toContain(`${names[0]}: `)

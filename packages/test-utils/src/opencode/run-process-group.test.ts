@@ -42,16 +42,25 @@ describe("runProcessGroup", () => {
       ),
       { cwd: dir, env, timeoutMs: 10_000 },
     )
-    expect(outcome).toMatchObject({ exitCode: 3, signal: null, stdout: "true", stderr: "err", timedOut: false })
+    expect(outcome).toMatchObject({
+      exitCode: 3,
+      signal: null,
+      stdout: "true",
+      stderr: "err",
+      timedOut: false,
+    })
     expect(outcome.durationMs).toBeGreaterThan(0)
   })
 
   it("runs in cwd with exactly the given environment", async () => {
-    const outcome = await runProcessGroup(node("process.stdout.write(JSON.stringify([process.cwd(),process.env]))"), {
-      cwd: dir,
-      env: { ...env, ONLY_THIS: "1" },
-      timeoutMs: 10_000,
-    })
+    const outcome = await runProcessGroup(
+      node("process.stdout.write(JSON.stringify([process.cwd(),process.env]))"),
+      {
+        cwd: dir,
+        env: { ...env, ONLY_THIS: "1" },
+        timeoutMs: 10_000,
+      },
+    )
     const [cwd, seen] = JSON.parse(outcome.stdout) as [string, Record<string, string>]
     expect(cwd).toBe(dir)
     expect(seen.ONLY_THIS).toBe("1")
@@ -100,8 +109,8 @@ describe("runProcessGroup", () => {
   })
 
   it("rejects when the command cannot be started", async () => {
-    await expect(runProcessGroup([join(dir, "no-such-binary")], { cwd: dir, env, timeoutMs: 1000 })).rejects.toThrow(
-      /ENOENT/,
-    )
+    await expect(
+      runProcessGroup([join(dir, "no-such-binary")], { cwd: dir, env, timeoutMs: 1000 }),
+    ).rejects.toThrow(/ENOENT/)
   })
 })

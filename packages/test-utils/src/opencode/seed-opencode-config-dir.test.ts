@@ -30,7 +30,9 @@ describe("seedOpencodeConfigDir", () => {
     dirs.push(dir)
     await seedOpencodeConfigDir(dir, { version: "1.18.33" })
     await seedOpencodeConfigDir(dir, { version: "1.18.34" })
-    expect(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).dependencies["@opencode-ai/plugin"]).toBe("1.18.34")
+    expect(
+      JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).dependencies["@opencode-ai/plugin"],
+    ).toBe("1.18.34")
     expect(existsSync(join(dir, "node_modules"))).toBe(true)
   })
 })

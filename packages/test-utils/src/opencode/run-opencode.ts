@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs"
 import { rm, writeFile } from "node:fs/promises"
-import { join } from "node:path"
+import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describeRunFailure } from "./describe-run-failure.ts"
 import { detectNetworkNamespace } from "./network-namespace.ts"
@@ -219,7 +219,7 @@ export async function runOpencode<Request>(
     if (inNamespace && runner && mock.socketPath) {
       const spec: NetnsRunnerSpec = {
         ip: inNamespace.ip,
-        socketPath: mock.socketPath,
+        socketPath: resolve(mock.socketPath),
         port: BRIDGE_PORT,
         command: binary,
         args,

@@ -18,7 +18,7 @@ import {
 
 const probePlugin = fileURLToPath(new URL("./fixtures/probe-plugin.js", import.meta.url))
 const PROBE_KEY = "sk-ant-api03-test-probe-plugin-key"
-const RUN_TIMEOUT_MS = 90_000
+const RUN_TIMEOUT_MS = 180_000
 
 interface ProbeEvent {
   kind: "init" | "escape" | "auth.loader" | "fetch"

@@ -1,3 +1,5 @@
+import type { OpencodeRunResult } from "./run-opencode.ts"
+
 const MARKER = Symbol.for("keyrelay.error.OpencodeHarnessError")
 
 /** Stable codes of every OpencodeHarnessError; match on these, never on messages. */
@@ -27,14 +29,14 @@ export type OpencodeHarnessErrorCode =
  */
 export class OpencodeHarnessError extends Error {
   readonly code: OpencodeHarnessErrorCode
-  /** The run's result when the error is `RUN_FAILED` or `RUN_TIMED_OUT`. */
-  readonly result: unknown
+  /** The run's result when the error is `RUN_FAILED` (after OpenCode ran) or `RUN_TIMED_OUT`. */
+  readonly result: OpencodeRunResult | undefined
   readonly [MARKER] = true
 
   constructor(
     code: OpencodeHarnessErrorCode,
     message: string,
-    options?: { cause?: unknown; result?: unknown },
+    options?: { cause?: unknown; result?: OpencodeRunResult },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = "OpencodeHarnessError"

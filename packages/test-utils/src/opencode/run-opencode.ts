@@ -75,7 +75,7 @@ export interface RunOpencodeOptions<Request = unknown> {
    * said on stderr; `"namespace"`: fail without one; `"none"`: never (the mock is reached over TCP).
    */
   isolation?: "auto" | "namespace" | "none"
-  /** Kill the whole process group after this long; default 60 000 ms. */
+  /** Kill the whole process group after this long; default 120 000 ms (a run takes ~5 s on an idle machine). */
   timeoutMs?: number
   /** Kills the run's process group when aborted. */
   signal?: AbortSignal
@@ -164,7 +164,7 @@ export async function runOpencode<Request>(
         'network namespace, or pass isolation: "none"',
     )
   }
-  const timeoutMs = options.timeoutMs ?? 60_000
+  const timeoutMs = options.timeoutMs ?? 120_000
   const args = buildOpencodeRunArgs({
     prompt: options.prompt,
     model: options.model ?? DEFAULT_OPENCODE_MODEL,

@@ -35,10 +35,8 @@ async function probe(): Promise<NetworkNamespaceSupport> {
   const unshare = await findExecutable("unshare", sbin)
   const ip = await findExecutable("ip", sbin)
   if (!unshare || !ip) {
-    return {
-      available: false,
-      reason: `${unshare ? "" : "unshare (util-linux) "}${!unshare && !ip ? "and " : ""}${ip ? "" : "ip (iproute2) "}not found`,
-    }
+    const missing = [unshare ? "" : "unshare (util-linux)", ip ? "" : "ip (iproute2)"].filter(Boolean)
+    return { available: false, reason: `${missing.join(" and ")} not found` }
   }
   // As root a plain network namespace works; otherwise (or where root lacks CAP_SYS_ADMIN, as in some
   // containers) a user namespace that maps the caller to root makes one possible.
@@ -53,9 +51,8 @@ async function probe(): Promise<NetworkNamespaceSupport> {
         })
         return { available: true, command, ip }
       } catch (error) {
-        failures.push(
-          `${command.join(" ")}: ${((error as { stderr?: string }).stderr || (error as Error).message).trim().split("\n")[0]}`,
-        )
+        const said = (error as { stderr?: string }).stderr || (error as Error).message
+        failures.push(`${command.join(" ")}: ${said.trim().split("\n")[0]}`)
       }
     }
   }

@@ -47,16 +47,12 @@ export interface OpencodeHostTraits {
 export function opencodePlatformPackages(host: OpencodeHostTraits): string[] {
   const os = host.platform === "win32" ? "windows" : host.platform
   const base = `opencode-${os}-${host.arch}`
-  const x64 = host.arch === "x64"
-  const baselineFirst = x64 && !host.avx2
-  const glibc = x64 && baselineFirst ? [`${base}-baseline`, base] : x64 ? [base, `${base}-baseline`] : [base]
+  // Only x64 has -baseline builds (for CPUs without AVX2).
+  const variants = (plain: string, baseline: string) =>
+    host.arch !== "x64" ? [plain] : host.avx2 ? [plain, baseline] : [baseline, plain]
+  const glibc = variants(base, `${base}-baseline`)
   if (os !== "linux") return glibc
-  const musl =
-    x64 && baselineFirst
-      ? [`${base}-baseline-musl`, `${base}-musl`]
-      : x64
-        ? [`${base}-musl`, `${base}-baseline-musl`]
-        : [`${base}-musl`]
+  const musl = variants(`${base}-musl`, `${base}-baseline-musl`)
   return host.musl ? [...musl, ...glibc] : [...glibc, ...musl]
 }
 

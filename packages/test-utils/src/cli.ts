@@ -55,7 +55,6 @@ async function main(): Promise<void> {
     ...(values.socket ? { socketPath: values.socket } : {}),
     ...(values.log ? { logFile: values.log } : {}),
   })
-  process.stdout.write(`${JSON.stringify({ url: mock.url, socketPath: mock.socketPath ?? null })}\n`)
   if (!values.config) {
     const lines = (config.credentials ?? []).map(
       (c) => `  ${c.label.padEnd(10)} org ${c.organizationId}  ${c.apiKey ?? ""}`,
@@ -67,6 +66,8 @@ async function main(): Promise<void> {
         `-d '{"model":"claude-sonnet-4-5","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}'\n`,
     )
   }
+  // Last, so that whoever waits for this line finds the guide on stderr already written.
+  process.stdout.write(`${JSON.stringify({ url: mock.url, socketPath: mock.socketPath ?? null })}\n`)
   const stop = () => {
     mock.close().then(
       () => process.exit(0),

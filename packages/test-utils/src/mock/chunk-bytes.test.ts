@@ -20,6 +20,23 @@ describe("chunkBytes", () => {
     )
   })
 
+  it("cuts inside a multi-byte UTF-8 character whenever the bytes hold one", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "grapheme", minLength: 1, maxLength: 60 }),
+        fc.integer(),
+        (text, seed) => {
+          const bytes = Buffer.from(`data: ${text}\n\n`)
+          const chunks = chunkBytes(bytes, seededRandom(seed), 1, 200)
+          expect(Buffer.concat(chunks).equals(bytes)).toBe(true)
+          const multiByte = bytes.some((b) => b >= 0xc0)
+          const cutInside = chunks.slice(1).some((c) => (c[0]! & 0xc0) === 0x80)
+          expect(cutInside).toBe(multiByte)
+        },
+      ),
+    )
+  })
+
   it("is deterministic for a seed", () => {
     const bytes = new Uint8Array(500).fill(7)
     const sizes = (seed: number) => chunkBytes(bytes, seededRandom(seed), 1, 40).map((c) => c.length)

@@ -108,8 +108,9 @@ export class CredentialRegistry {
   }
 
   /**
-   * Reads `x-api-key` or `Authorization: Bearer` and finds who it is; unknown, missing, revoked and
-   * expired credentials fail with the API's messages.
+   * Reads `x-api-key` (API keys) or `Authorization: Bearer` (tokens, and API keys as the SDK sends them
+   * since API version 2026-10-21) and finds who it is; unknown, missing, revoked and expired credentials
+   * fail with the API's messages.
    *
    * @see reference/anthropic-api.md §4 ("Required headers on /v1/messages", "Key expiry")
    */
@@ -123,7 +124,9 @@ export class CredentialRegistry {
       return this.usable(p, now, "invalid x-api-key")
     }
     if (bearer) {
-      const p = this.byDigest.get(`b:${digest(bearer)}`)
+      // Since API version 2026-10-21 the official SDK sends API keys as bearer tokens too.
+      const d = digest(bearer)
+      const p = this.byDigest.get(`b:${d}`) ?? this.byDigest.get(`k:${d}`)
       if (!p) return { ok: false, message: "Invalid bearer token" }
       return this.usable(p, now, "Invalid bearer token")
     }

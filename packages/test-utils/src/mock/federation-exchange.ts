@@ -131,8 +131,11 @@ export class FederationExchange {
     )
     let workspaceId: string
     if (wsParam === undefined) {
-      if (enabled.length > 1) return deny("workspace_id_required")
-      workspaceId = enabled[0]!
+      // The sole enabled workspace, else the Default workspace if the rule covers it (as the SDK documents).
+      const fallback =
+        enabled.length === 1 ? enabled[0] : enabled.find((id) => id === this.registry.workspace(org)!.id)
+      if (!fallback) return deny("workspace_id_required")
+      workspaceId = fallback
     } else {
       const resolved = this.registry.workspace(org, wsParam as string)?.id
       if (!resolved || !enabled.includes(resolved)) return deny("workspace_not_enabled")

@@ -12,7 +12,8 @@ import type { MockRequestLogEntry } from "./request-log.ts"
 import type { ResponsePlan } from "./response-plan.ts"
 import { writePlan } from "./write-plan.ts"
 
-const VERSIONS = new Set(["2023-06-01", "2023-01-01"])
+// 2023-06-01 is the version of the reference; @anthropic-ai/sdk 1.x sends 2026-10-21.
+const VERSIONS = new Set(["2023-01-01", "2023-06-01", "2026-10-21"])
 
 /** Prefix of the control endpoints (`POST /_mock/control`, `GET /_mock/requests`). */
 export const CONTROL_PREFIX = "/_mock/"

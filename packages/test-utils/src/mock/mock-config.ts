@@ -211,6 +211,8 @@ export type MockBehaviour =
       retryAfterMs?: number
       /** Adds `x-should-retry`. */
       shouldRetry?: boolean
+      /** `error.details` (e.g. `{ error_code: "ramp_limit_exceeded" }`); replaces the error's own. */
+      details?: Record<string, unknown>
       headers?: Record<string, string>
     }
   /** Any status and body, for what no named error covers. */

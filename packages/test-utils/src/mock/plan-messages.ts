@@ -72,7 +72,7 @@ export function planBehaviour(
         status: e.status,
         errorType: e.type,
         message: behaviour.message ?? e.message,
-        ...(e.details ? { details: e.details } : {}),
+        ...(behaviour.details || e.details ? { details: behaviour.details ?? e.details! } : {}),
         headers,
         // A 401 or 413 comes before authentication on the real API, so it names no organization.
         identified: principal !== undefined && e.status !== 401 && e.status !== 413,

@@ -1,6 +1,6 @@
 import { lstatSync, unlinkSync } from "node:fs"
 import http from "node:http"
-import type { AddressInfo } from "node:net"
+import type { AddressInfo, Socket } from "node:net"
 import { TEST_UTILS_ERROR_CODES, TestUtilsError } from "../test-utils-error.ts"
 import { answerInternalError, createRequestHandler } from "./handle-request.ts"
 import { createMockClock } from "./mock-clock.ts"
@@ -40,12 +40,16 @@ export interface MockAnthropic {
   clearScenarios(): void
   /** Replaces the default reply (undefined: the built-in short text). */
   setReply(reply: MockReply | undefined): void
-  /** Sets the persistent state of a credential (by label), a workspace or an organization. */
+  /**
+   * Sets the persistent state of a credential (by label), a workspace or an organization.
+   * @throws ERR_TEST_UTILS_UNKNOWN_CREDENTIAL for an unknown label; ERR_TEST_UTILS_INVALID_CONFIG for an unknown organization or workspace
+   */
   setState(
     target: { credential?: string; organizationId?: string; workspaceId?: string },
     state: MockState,
     options?: { deniedModels?: string[] },
   ): void
+  /** Adds a credential at runtime. @throws ERR_TEST_UTILS_INVALID_CONFIG when it clashes with the config */
   addCredential(credential: MockCredential): void
   /** The mock's clock, epoch ms. */
   now(): number
@@ -56,9 +60,9 @@ export interface MockAnthropic {
   /** Resolves with the log once it holds at least `n` requests. @throws ERR_TEST_UTILS_WAIT_TIMEOUT */
   waitForRequests(n: number, options?: { timeoutMs?: number }): Promise<MockRequestLogEntry[]>
   clearRequests(): void
-  /** Applies a JSON control operation, exactly as `POST /_mock/control` would. */
+  /** Applies a JSON control operation, exactly as `POST /_mock/control` would. @throws ERR_TEST_UTILS_INVALID_CONFIG for an unknown operation */
   control(op: MockControlOp): unknown
-  /** Open TCP and unix-socket connections, to prove that nothing leaks. */
+  /** Connections still open that carried a request (TCP and unix socket), to prove that nothing leaks. */
   openConnections(): Promise<number>
   /** Stops listening and destroys every open connection, stalled streams included. */
   close(): Promise<void>
@@ -135,6 +139,17 @@ export async function startMockAnthropic(options: MockAnthropicOptions = {}): Pr
     }
   }
   const servers = unix ? [tcp, unix] : [tcp]
+  // Sockets that carried a request and are still open. Idle connections a client opens ahead of need
+  // (undici does after an abort) are not the mock's doing, so they are not counted.
+  const sockets = new Set<Socket>()
+  for (const s of servers) {
+    s.on("request", (req: http.IncomingMessage) => {
+      const socket = req.socket
+      if (sockets.has(socket) || socket.destroyed) return
+      sockets.add(socket)
+      socket.once("close", () => sockets.delete(socket))
+    })
+  }
   const actualPort = (tcp.address() as AddressInfo).port
   let closing: Promise<void> | undefined
 
@@ -157,11 +172,7 @@ export async function startMockAnthropic(options: MockAnthropicOptions = {}): Pr
     waitForRequests: (n, o) => engine.log.waitFor(n, o?.timeoutMs ?? 5_000),
     clearRequests: () => engine.log.clear(),
     control: (op) => applyControl(engine, op),
-    openConnections: async () => {
-      let n = 0
-      for (const s of servers) n += await new Promise<number>((r) => s.getConnections((_e, c) => r(c ?? 0)))
-      return n
-    },
+    openConnections: async () => sockets.size,
     close() {
       closing ??= Promise.all(
         servers.map(

@@ -18,6 +18,7 @@ import {
   runOpencode,
   startMockAnthropic,
 } from "../src/index.ts"
+import { waitUntilGone } from "./fixtures/process-exit.ts"
 
 const fake = fileURLToPath(new URL("./fixtures/fake-opencode.mjs", import.meta.url))
 
@@ -34,15 +35,6 @@ interface FakeReport {
 }
 
 const report = (run: OpencodeRunResult<MockRequestLogEntry>) => JSON.parse(run.stdout) as FakeReport
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 describe("runOpencode (with a fake opencode binary)", () => {
   const dir = mkdtempSync(join(tmpdir(), "run-opencode-"))
@@ -234,9 +226,7 @@ describe("runOpencode (with a fake opencode binary)", () => {
     expect(error.message).toContain("did not finish within 1500 ms")
     expect(error.result?.timedOut).toBe(true)
     const grandchild = Number(readFileSync(pidFile, "utf8"))
-    const deadline = Date.now() + 3000
-    while (alive(grandchild) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
-    expect(alive(grandchild)).toBe(false)
+    expect(await waitUntilGone(grandchild)).toBe(true)
   })
 
   it("refuses a mock without a unix socket unless isolation is none", async () => {

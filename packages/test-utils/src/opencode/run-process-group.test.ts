@@ -2,29 +2,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
+import { waitUntilGone } from "../../test/fixtures/process-exit.ts"
 import { runProcessGroup } from "./run-process-group.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "pgroup-"))
 const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" }
 const node = (script: string) => [process.execPath, "-e", script]
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-async function eventually(check: () => boolean, ms = 3000): Promise<boolean> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (check()) return true
-    await new Promise((r) => setTimeout(r, 25))
-  }
-  return check()
-}
 
 // A grandchild that would live for a minute, writing its pid where the test can find it.
 const spawnGrandchild = (pidFile: string) =>
@@ -78,7 +61,7 @@ describe("runProcessGroup", () => {
     expect(outcome).toMatchObject({ timedOut: true, signal: "SIGKILL", exitCode: null })
     expect(Date.now() - started).toBeLessThan(10_000)
     const grandchild = Number(readFileSync(pidFile, "utf8"))
-    expect(await eventually(() => !alive(grandchild))).toBe(true)
+    expect(await waitUntilGone(grandchild)).toBe(true)
   })
 
   it("kills what the leader left behind when it exits, without waiting for it", async () => {
@@ -93,7 +76,7 @@ describe("runProcessGroup", () => {
     expect(Date.now() - started).toBeLessThan(10_000)
     expect(existsSync(pidFile)).toBe(true)
     const grandchild = Number(readFileSync(pidFile, "utf8"))
-    expect(await eventually(() => !alive(grandchild))).toBe(true)
+    expect(await waitUntilGone(grandchild)).toBe(true)
   })
 
   it("kills the group when the signal aborts", async () => {

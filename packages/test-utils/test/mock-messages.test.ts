@@ -23,7 +23,7 @@ describe("POST /v1/messages (JSON)", () => {
     expect(body).toMatchObject({
       type: "message",
       role: "assistant",
-      model: "claude-sonnet-4-5",
+      model: "claude-sonnet-4-5-20250929", // the alias resolved, as the API does
       content: [{ type: "text", text: DEFAULT_REPLY_TEXT }],
       stop_reason: "end_turn",
       stop_sequence: null,

@@ -151,7 +151,8 @@ describe("stream faults", () => {
     expect(res.status).toBe(200)
     const reader = res.body!.getReader()
     let text = ""
-    while (!text.includes("event: ping")) text += new TextDecoder().decode((await reader.read()).value)
+    while (!text.endsWith('data: {"type":"ping"}\n\n'))
+      text += new TextDecoder().decode((await reader.read()).value)
     const pending = reader.read()
     const raced = await Promise.race([
       pending.then(() => "data"),

@@ -186,8 +186,10 @@ export function planMessages(engine: MockEngine, req: ApiRequest): ResponsePlan 
   const found = engine.queue.find(subject, (b) => b.kind === "reply")
   const scripted = found.applied?.respond.kind === "reply" ? found.applied.respond : undefined
   const reply = scripted?.reply ?? engine.reply
-  const input = engine.cache.measure(`${principal.organization.id}|${model}`, promptParts(body), now)
-  const message = buildMessage({ reply, body, model: model!, input, random: engine.random })
+  // Like the API, an alias is answered with the snapshot it points at (`claude-sonnet-4-5` → dated id).
+  const answered = findMockModel(model!)?.id ?? model!
+  const input = engine.cache.measure(`${principal.organization.id}|${answered}`, promptParts(body), now)
+  const message = buildMessage({ reply, body, model: answered, input, random: engine.random })
   const u = message.usage
   const admission = engine.limiter.admit(
     principal.organization,

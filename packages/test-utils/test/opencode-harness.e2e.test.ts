@@ -29,7 +29,7 @@ interface ProbeEvent {
 }
 
 describe("the real OpenCode, through runOpencode", () => {
-  const dir = mkdtempSync(join(tmpdir(), "opencode-e2e-"))
+  let dir: string
   const config = defaultMockConfig()
   const personal = config.credentials!.find((c) => c.label === "personal")!
   // auth.json holds a key the mock knows as "personal"; the probe plugin sends its own, known as "probe".
@@ -38,6 +38,7 @@ describe("the real OpenCode, through runOpencode", () => {
   let netns: NetworkNamespaceSupport
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "opencode-e2e-"))
     mock = await startMockAnthropic({ ...config, socketPath: join(dir, "mock.sock") })
     mock.addCredential({ label: "probe", apiKey: PROBE_KEY, organizationId: config.organizations![0]!.id })
     netns = await detectNetworkNamespace()

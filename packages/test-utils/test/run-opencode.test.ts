@@ -37,12 +37,13 @@ interface FakeReport {
 const report = (run: OpencodeRunResult<MockRequestLogEntry>) => JSON.parse(run.stdout) as FakeReport
 
 describe("runOpencode (with a fake opencode binary)", () => {
-  const dir = mkdtempSync(join(tmpdir(), "run-opencode-"))
+  let dir: string
   const config = defaultMockConfig()
   const personalKey = config.credentials!.find((c) => c.label === "personal")!.apiKey!
   let mock: MockAnthropic
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "run-opencode-"))
     mock = await startMockAnthropic({ ...config, socketPath: join(dir, "mock.sock") })
     mock.addCredential({
       label: "harness-default",

@@ -7,12 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startLoopbackBridge } from "./loopback-bridge.ts"
 
 describe("startLoopbackBridge", () => {
-  const dir = mkdtempSync(join(tmpdir(), "bridge-"))
-  const socketPath = join(dir, "upstream.sock")
+  let dir: string
+  let socketPath: string
   let upstream: http.Server
   const seen: string[] = []
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "bridge-"))
+    socketPath = join(dir, "upstream.sock")
     upstream = http.createServer((req, res) => {
       const chunks: Buffer[] = []
       req.on("data", (c: Buffer) => chunks.push(c))

@@ -2,12 +2,15 @@ import { execFileSync } from "node:child_process"
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createOpencodeSandbox } from "./opencode-sandbox.ts"
 import { OPENCODE_VERSION } from "./resolve-opencode-binary.ts"
 
 describe("createOpencodeSandbox", () => {
-  const parent = mkdtempSync(join(tmpdir(), "sandbox-parent-"))
+  let parent: string
+  beforeAll(() => {
+    parent = mkdtempSync(join(tmpdir(), "sandbox-parent-"))
+  })
   afterAll(() => rmSync(parent, { recursive: true, force: true }))
 
   it("lays out HOME, the XDG dirs, TMPDIR and the project inside one new directory", async () => {

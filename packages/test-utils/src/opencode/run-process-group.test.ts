@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { waitUntilGone } from "../../test/fixtures/process-exit.ts"
 import { runProcessGroup } from "./run-process-group.ts"
 
-const dir = mkdtempSync(join(tmpdir(), "pgroup-"))
+let dir: string
 const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" }
 const node = (script: string) => [process.execPath, "-e", script]
 
@@ -15,6 +15,9 @@ const spawnGrandchild = (pidFile: string) =>
   `require("fs").writeFileSync(${JSON.stringify(pidFile)},String(c.pid));`
 
 describe("runProcessGroup", () => {
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "pgroup-"))
+  })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   it("captures stdout, stderr and the exit code, with stdin from /dev/null", async () => {

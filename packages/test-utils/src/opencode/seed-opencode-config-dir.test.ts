@@ -11,8 +11,9 @@ describe("seedOpencodeConfigDir", () => {
   })
 
   it("writes node_modules, package.json and a lock that covers every dependency (OpenCode's skip condition)", async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), "seed-")), "opencode")
-    dirs.push(dir)
+    const parent = mkdtempSync(join(tmpdir(), "seed-"))
+    dirs.push(parent)
+    const dir = join(parent, "opencode")
     await seedOpencodeConfigDir(dir, { version: "1.18.33" })
     expect(statSync(join(dir, "node_modules")).isDirectory()).toBe(true)
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"))

@@ -37,12 +37,6 @@ export { startMockAnthropic } from "./mock/start-mock-anthropic.ts"
 export type { NetworkNamespaceSupport } from "./opencode/network-namespace.ts"
 export { detectNetworkNamespace } from "./opencode/network-namespace.ts"
 export type { OpencodePluginEntry } from "./opencode/opencode-config.ts"
-export type { OpencodeHarnessErrorCode } from "./opencode/opencode-harness-error.ts"
-export {
-  isOpencodeHarnessError,
-  OPENCODE_HARNESS_ERROR_CODES,
-  OpencodeHarnessError,
-} from "./opencode/opencode-harness-error.ts"
 export type { OpencodeLogLevel } from "./opencode/opencode-run-args.ts"
 export type {
   CreateOpencodeSandboxOptions,

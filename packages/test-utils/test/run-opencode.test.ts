@@ -12,11 +12,11 @@ import {
   detectNetworkNamespace,
   type MockAnthropic,
   type MockRequestLogEntry,
-  OPENCODE_HARNESS_ERROR_CODES,
-  type OpencodeHarnessError,
   type OpencodeRunResult,
   runOpencode,
   startMockAnthropic,
+  TEST_UTILS_ERROR_CODES,
+  type TestUtilsError,
 } from "../src/index.ts"
 import { waitUntilGone } from "./fixtures/process-exit.ts"
 
@@ -180,10 +180,10 @@ describe("runOpencode (with a fake opencode binary)", () => {
       prompt: "hi",
       auth: { anthropic: { type: "api", key } },
       env: { FAKE_MODE: "fail", FAKE_LEAK: key },
-    }).catch((e: unknown) => e)) as OpencodeHarnessError
+    }).catch((e: unknown) => e)) as TestUtilsError
     const result = error.result as OpencodeRunResult<MockRequestLogEntry>
     try {
-      expect(error.code).toBe(OPENCODE_HARNESS_ERROR_CODES.RUN_FAILED)
+      expect(error.code).toBe(TEST_UTILS_ERROR_CODES.OPENCODE_RUN_FAILED)
       expect(error.message).toContain("exited with code 1")
       expect(error.message).toContain("Error: something went wrong")
       expect(error.message).toContain('message="stream error"')
@@ -222,8 +222,8 @@ describe("runOpencode (with a fake opencode binary)", () => {
       timeoutMs: 1500,
       keepSandbox: false,
       env: { FAKE_MODE: "hang", FAKE_PID_FILE: pidFile },
-    }).catch((e: unknown) => e)) as OpencodeHarnessError
-    expect(error.code).toBe(OPENCODE_HARNESS_ERROR_CODES.RUN_TIMED_OUT)
+    }).catch((e: unknown) => e)) as TestUtilsError
+    expect(error.code).toBe(TEST_UTILS_ERROR_CODES.OPENCODE_RUN_TIMED_OUT)
     expect(error.message).toContain("did not finish within 1500 ms")
     expect(error.result?.timedOut).toBe(true)
     const grandchild = Number(readFileSync(pidFile, "utf8"))
@@ -234,13 +234,13 @@ describe("runOpencode (with a fake opencode binary)", () => {
     await expect(
       runOpencode({ mock: { url: mock.url, requests: [] }, binary: fake, prompt: "hi" }),
     ).rejects.toMatchObject({
-      code: OPENCODE_HARNESS_ERROR_CODES.INVALID_OPTIONS,
+      code: TEST_UTILS_ERROR_CODES.OPENCODE_INVALID_OPTIONS,
     })
   })
 
   it("refuses an empty prompt before creating anything", async () => {
     await expect(runOpencode({ mock, binary: fake, prompt: " " })).rejects.toMatchObject({
-      code: OPENCODE_HARNESS_ERROR_CODES.INVALID_OPTIONS,
+      code: TEST_UTILS_ERROR_CODES.OPENCODE_INVALID_OPTIONS,
     })
   })
 })

@@ -1,7 +1,7 @@
 import { resolve } from "node:path"
 import { describe, expect, it } from "vitest"
+import { TEST_UTILS_ERROR_CODES } from "../test-utils-error.ts"
 import { buildOpencodeConfig, mergeConfig } from "./opencode-config.ts"
-import { OPENCODE_HARNESS_ERROR_CODES } from "./opencode-harness-error.ts"
 
 const base = { baseURL: "http://127.0.0.1:47801/v1", model: "anthropic/claude-sonnet-4-5" }
 
@@ -42,7 +42,7 @@ describe("buildOpencodeConfig", () => {
 
   it("refuses a plugin entry without a path", () => {
     expect(() => buildOpencodeConfig({ ...base, plugins: [{ path: "" }] })).toThrow(
-      expect.objectContaining({ code: OPENCODE_HARNESS_ERROR_CODES.INVALID_OPTIONS }),
+      expect.objectContaining({ code: TEST_UTILS_ERROR_CODES.OPENCODE_INVALID_OPTIONS }),
     )
   })
 

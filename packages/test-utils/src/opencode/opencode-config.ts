@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from "node:path"
-import { OPENCODE_HARNESS_ERROR_CODES, OpencodeHarnessError } from "./opencode-harness-error.ts"
+import { TEST_UTILS_ERROR_CODES, TestUtilsError } from "../test-utils-error.ts"
 
 /** A plugin to load: the path of a module, or the path with the options OpenCode passes as its second argument. */
 export type OpencodePluginEntry = string | { path: string; options?: Record<string, unknown> }
@@ -21,7 +21,7 @@ export interface BuildOpencodeConfigOptions {
  * the plugins as absolute paths (`[path, options]` when options are given, which OpenCode 1.18.33 passes to
  * the plugin function as its second argument), autoupdate and sharing off, then `config` merged over it.
  *
- * @throws {OpencodeHarnessError} `ERR_OPENCODE_INVALID_OPTIONS` when a plugin entry has no path.
+ * @throws {TestUtilsError} `ERR_OPENCODE_INVALID_OPTIONS` when a plugin entry has no path.
  */
 export function buildOpencodeConfig(options: BuildOpencodeConfigOptions): Record<string, unknown> {
   const plugin = (options.plugins ?? []).map(pluginSpec)
@@ -39,8 +39,8 @@ export function buildOpencodeConfig(options: BuildOpencodeConfigOptions): Record
 function pluginSpec(entry: OpencodePluginEntry): string | [string, Record<string, unknown>] {
   const path = typeof entry === "string" ? entry : entry?.path
   if (typeof path !== "string" || path.length === 0) {
-    throw new OpencodeHarnessError(
-      OPENCODE_HARNESS_ERROR_CODES.INVALID_OPTIONS,
+    throw new TestUtilsError(
+      TEST_UTILS_ERROR_CODES.OPENCODE_INVALID_OPTIONS,
       "a plugin entry has no path; pass the path of a plugin module, or { path, options }",
     )
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { OPENCODE_HARNESS_ERROR_CODES } from "./opencode-harness-error.ts"
+import { TEST_UTILS_ERROR_CODES } from "../test-utils-error.ts"
 import { buildOpencodeRunArgs } from "./opencode-run-args.ts"
 
 const base = { model: "anthropic/claude-sonnet-4-5", logLevel: "INFO" as const }
@@ -33,7 +33,7 @@ describe("buildOpencodeRunArgs", () => {
 
   it.each(["", "   ", []])("refuses an empty prompt (%j)", (prompt) => {
     expect(() => buildOpencodeRunArgs({ ...base, prompt })).toThrow(
-      expect.objectContaining({ code: OPENCODE_HARNESS_ERROR_CODES.INVALID_OPTIONS }),
+      expect.objectContaining({ code: TEST_UTILS_ERROR_CODES.OPENCODE_INVALID_OPTIONS }),
     )
   })
 })

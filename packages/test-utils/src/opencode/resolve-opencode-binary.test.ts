@@ -13,7 +13,7 @@ import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { OPENCODE_HARNESS_ERROR_CODES } from "./opencode-harness-error.ts"
+import { TEST_UTILS_ERROR_CODES } from "../test-utils-error.ts"
 import {
   OPENCODE_VERSION,
   opencodePlatformPackages,
@@ -121,7 +121,7 @@ describe("resolveOpencodeBinary", () => {
 
   it("refuses a binary that reports another version, saying what it printed and what to do", async () => {
     const error = await resolveOpencodeBinary({ version: "0.0.1" }).catch((e: unknown) => e)
-    expect(error).toMatchObject({ code: OPENCODE_HARNESS_ERROR_CODES.BINARY_NOT_FOUND })
+    expect(error).toMatchObject({ code: TEST_UTILS_ERROR_CODES.OPENCODE_BINARY_NOT_FOUND })
     expect((error as Error).message).toContain(`--version printed "${OPENCODE_VERSION}", not 0.0.1`)
     expect((error as Error).message).toContain("opencode-ai is 1.18.33, not 0.0.1")
     expect((error as Error).message).toMatch(/pnpm install|binary/)
@@ -145,7 +145,7 @@ describe("resolveOpencodeBinary", () => {
     const dir = mkdtempSync(join(tmpdir(), "no-opencode-"))
     try {
       const error = resolveInChild(`${dir}/`)
-      expect(error.code).toBe(OPENCODE_HARNESS_ERROR_CODES.BINARY_NOT_FOUND)
+      expect(error.code).toBe(TEST_UTILS_ERROR_CODES.OPENCODE_BINARY_NOT_FOUND)
       expect(error.message).toContain("opencode-ai is not installed")
       expect(error.message).toContain("pnpm install")
     } finally {
@@ -179,7 +179,7 @@ describe("resolveOpencodeBinary", () => {
         mode: 0o755,
       })
       const error = resolveInChild(`${dir}/`)
-      expect(error.code).toBe(OPENCODE_HARNESS_ERROR_CODES.BINARY_NOT_FOUND)
+      expect(error.code).toBe(TEST_UTILS_ERROR_CODES.OPENCODE_BINARY_NOT_FOUND)
       expect(error.message).toContain(`${names[0]}: `)
       expect(error.message).toContain("is not a native executable")
       expect(error.message).toContain(`${names[1]}: not installed`)

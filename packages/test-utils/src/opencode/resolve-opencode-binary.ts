@@ -4,7 +4,7 @@ import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { promisify } from "node:util"
-import { OPENCODE_HARNESS_ERROR_CODES, OpencodeHarnessError } from "./opencode-harness-error.ts"
+import { TEST_UTILS_ERROR_CODES, TestUtilsError } from "../test-utils-error.ts"
 
 const execFileAsync = promisify(execFile)
 
@@ -127,7 +127,7 @@ const cache = new Map<string, Promise<OpencodeBinary>>()
  * ```ts
  * const { path, version } = await resolveOpencodeBinary()
  * ```
- * @throws {OpencodeHarnessError} `ERR_OPENCODE_BINARY_NOT_FOUND` when no candidate is usable; the message lists
+ * @throws {TestUtilsError} `ERR_OPENCODE_BINARY_NOT_FOUND` when no candidate is usable; the message lists
  * each candidate and why it was refused.
  */
 export function resolveOpencodeBinary(options: ResolveOpencodeBinaryOptions = {}): Promise<OpencodeBinary> {
@@ -186,11 +186,11 @@ async function findBinary(version: string, from: string): Promise<OpencodeBinary
   throw notFound(version, refusals)
 }
 
-function notFound(version: string, refusals: string[], cause?: unknown): OpencodeHarnessError {
+function notFound(version: string, refusals: string[], cause?: unknown): TestUtilsError {
   const tried =
     refusals.length > 0 ? refusals.map((r) => `\n  - ${r}`).join("") : "\n  - no platform package fits"
-  return new OpencodeHarnessError(
-    OPENCODE_HARNESS_ERROR_CODES.BINARY_NOT_FOUND,
+  return new TestUtilsError(
+    TEST_UTILS_ERROR_CODES.OPENCODE_BINARY_NOT_FOUND,
     `no usable OpenCode ${version} binary for ${process.platform}-${process.arch}; tried:${tried}\n` +
       `Run \`pnpm install\` (the platform binaries are optional dependencies of opencode-ai@${version}; do not ` +
       `skip optional dependencies), or pass \`binary\` with the path of an OpenCode ${version} executable.`,

@@ -2,11 +2,11 @@ import { existsSync } from "node:fs"
 import { rm, writeFile } from "node:fs/promises"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { TEST_UTILS_ERROR_CODES, TestUtilsError } from "../test-utils-error.ts"
 import { describeRunFailure } from "./describe-run-failure.ts"
 import { detectNetworkNamespace } from "./network-namespace.ts"
 import { buildOpencodeConfig, type OpencodePluginEntry } from "./opencode-config.ts"
 import { buildOpencodeEnv } from "./opencode-env.ts"
-import { OPENCODE_HARNESS_ERROR_CODES, OpencodeHarnessError } from "./opencode-harness-error.ts"
 import type { NetnsRunnerSpec } from "./opencode-netns-runner.ts"
 import { buildOpencodeRunArgs, type OpencodeLogLevel } from "./opencode-run-args.ts"
 import {
@@ -121,15 +121,15 @@ function runnerPath(): string {
     const path = fileURLToPath(new URL(candidate, import.meta.url))
     if (existsSync(path)) return path
   }
-  throw new OpencodeHarnessError(
-    OPENCODE_HARNESS_ERROR_CODES.RUNNER_NOT_BUILT,
+  throw new TestUtilsError(
+    TEST_UTILS_ERROR_CODES.OPENCODE_RUNNER_NOT_BUILT,
     "the network-namespace runner (dist/opencode/opencode-netns-runner.js) of @keyrelay/test-utils is missing; " +
       "run `pnpm --filter @keyrelay/test-utils build`",
   )
 }
 
-function invalid(message: string): OpencodeHarnessError {
-  return new OpencodeHarnessError(OPENCODE_HARNESS_ERROR_CODES.INVALID_OPTIONS, message)
+function invalid(message: string): TestUtilsError {
+  return new TestUtilsError(TEST_UTILS_ERROR_CODES.OPENCODE_INVALID_OPTIONS, message)
 }
 
 /**
@@ -144,7 +144,7 @@ function invalid(message: string): OpencodeHarnessError {
  * expect(run.stdout).toContain("Hello")
  * expect(run.requests.length).toBe(2) // title + main
  * ```
- * @throws {OpencodeHarnessError} `ERR_OPENCODE_RUN_FAILED` on a non-zero exit or a signal,
+ * @throws {TestUtilsError} `ERR_OPENCODE_RUN_FAILED` on a non-zero exit or a signal,
  * `ERR_OPENCODE_RUN_TIMED_OUT` after `timeoutMs` (neither when `reject: false`; the message has the tail of
  * OpenCode's logs and the kept sandbox's path, `error.result` the whole result), `ERR_OPENCODE_INVALID_OPTIONS`,
  * `ERR_OPENCODE_NAMESPACE_UNAVAILABLE` (with `isolation: "namespace"`), `ERR_OPENCODE_RUNNER_NOT_BUILT`,
@@ -175,8 +175,8 @@ export async function runOpencode<Request>(
   const netns = isolation === "none" ? undefined : await detectNetworkNamespace()
   if (netns && !netns.available) {
     if (isolation === "namespace") {
-      throw new OpencodeHarnessError(
-        OPENCODE_HARNESS_ERROR_CODES.NAMESPACE_UNAVAILABLE,
+      throw new TestUtilsError(
+        TEST_UTILS_ERROR_CODES.OPENCODE_NAMESPACE_UNAVAILABLE,
         `no loopback-only network namespace can be made here (${netns.reason}); install util-linux and iproute2 ` +
           'and allow user namespaces, or pass isolation: "auto"',
       )
@@ -240,8 +240,8 @@ export async function runOpencode<Request>(
     outcome = await runProcessGroup(command, { cwd: sandbox.project, env, timeoutMs, signal: options.signal })
   } catch (cause) {
     if (ownSandbox) await sandbox.remove()
-    throw new OpencodeHarnessError(
-      OPENCODE_HARNESS_ERROR_CODES.RUN_FAILED,
+    throw new TestUtilsError(
+      TEST_UTILS_ERROR_CODES.OPENCODE_RUN_FAILED,
       `could not start ${command[0]}: ${(cause as Error).message}`,
       { cause },
     )
@@ -259,8 +259,10 @@ export async function runOpencode<Request>(
     sandbox: { ...sandboxPaths(sandbox.root), kept },
   }
   if (failed && (options.reject ?? true)) {
-    throw new OpencodeHarnessError(
-      outcome.timedOut ? OPENCODE_HARNESS_ERROR_CODES.RUN_TIMED_OUT : OPENCODE_HARNESS_ERROR_CODES.RUN_FAILED,
+    throw new TestUtilsError(
+      outcome.timedOut
+        ? TEST_UTILS_ERROR_CODES.OPENCODE_RUN_TIMED_OUT
+        : TEST_UTILS_ERROR_CODES.OPENCODE_RUN_FAILED,
       describeRunFailure(result, { timeoutMs, secrets: secretsOf(auth) }),
       { result },
     )

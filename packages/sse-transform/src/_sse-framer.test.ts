@@ -33,7 +33,7 @@ function frame(chunks: Uint8Array[], maxEventBytes = Number.POSITIVE_INFINITY) {
 }
 
 /**
- * The oracle: the stream decoded by TextDecoder (which drops a leading BOM) and parsed by eventsource-parser.
+ * The oracle: the stream decoded by TextDecoder, less one leading BOM, and parsed by eventsource-parser.
  * A blank line is appended because SseFramer deliberately dispatches an event still pending at end of input.
  */
 function oracle(chunks: Uint8Array[]): Framed[] {
@@ -41,9 +41,20 @@ function oracle(chunks: Uint8Array[]): Framed[] {
   const parser = createParser({
     onEvent: (e) => events.push({ type: e.event ?? "message", data: e.data, id: e.id }),
   })
-  const decoder = new TextDecoder()
-  for (const chunk of chunks) parser.feed(decoder.decode(chunk, { stream: true }))
-  parser.feed(`${decoder.decode()}\n\n`)
+  // The stream's one leading BOM is dropped here rather than by TextDecoder, whose streaming mode in Bun 1.3
+  // keeps a BOM split across chunks.
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true })
+  let started = false
+  const feed = (text: string) => {
+    if (!started && text !== "") {
+      started = true
+      parser.feed(text.startsWith("\uFEFF") ? text.slice(1) : text)
+    } else {
+      parser.feed(text)
+    }
+  }
+  for (const chunk of chunks) feed(decoder.decode(chunk, { stream: true }))
+  feed(`${decoder.decode()}\n\n`)
   return events
 }
 

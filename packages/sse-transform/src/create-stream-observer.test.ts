@@ -5,6 +5,7 @@ import {
   collect,
   concat,
   detach,
+  eventually,
   run,
   sameBytes,
   splitAt,
@@ -365,7 +366,7 @@ describe("createStreamObserver", () => {
     await reader.read()
     await reader.cancel("user pressed escape")
     expect(await observer.summary).toMatchObject({ end: "cancel", truncated: false, sawMessageStop: false })
-    await expect.poll(() => cancelled).toBe("user pressed escape")
+    await eventually(() => cancelled, "user pressed escape")
   })
 
   it("settles when its writer aborts while a write waits for the reader", async () => {
@@ -387,7 +388,7 @@ describe("createStreamObserver", () => {
     expect(writer.desiredSize).toBeLessThan(0)
     const reader = observer.readable.getReader()
     for (let i = 0; i < 50; i++) await reader.read()
-    await expect.poll(() => settled).toBe(50)
+    await eventually(() => settled, 50)
   })
 
   it("is not fooled by a reader that transfers the buffers it receives", async () => {

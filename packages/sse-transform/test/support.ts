@@ -109,3 +109,13 @@ export function detach(bytes: Uint8Array): void {
   const buffer = bytes.buffer as ArrayBuffer
   structuredClone(buffer, { transfer: [buffer] })
 }
+
+/** Waits until `read()` returns `expected` (compared with Object.is), for at most `ms`. */
+export async function eventually<T>(read: () => T, expected: T, ms = 2_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!Object.is(read(), expected)) {
+    if (Date.now() > deadline)
+      throw new Error(`still ${String(read())} after ${ms} ms, expected ${String(expected)}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}

@@ -85,7 +85,7 @@ export interface StreamSummary {
   timeToFirstByteMs: number | null
   /** Milliseconds from the start time to the first `content_block_delta`, or null when none arrived. */
   timeToFirstContentMs: number | null
-  /** Bytes that passed through. */
+  /** Bytes that passed through (from `summarizeMessage`: the body text's size, or 0 for a parsed body). */
   bytes: number
   /**
    * Events the summary depends on (`message_start`, `message_delta`, `error`) whose data was not the JSON

@@ -174,6 +174,11 @@ export class SseFramer {
       len - skew >= 8 ? new Int32Array(chunk.buffer, chunk.byteOffset + skew, (len - skew) >>> 2) : NO_WORDS
     const head = words === NO_WORDS ? len : skew
     for (;;) {
+      if (chunk[pos] === LF && this.#partBytes === 0) {
+        // A blank line, the end of nearly every event: no search needed.
+        this.#dispatch(++pos)
+        continue
+      }
       const end = lineEnd(chunk, words, head, pos)
       if (end === -1) break
       let next = end + 1

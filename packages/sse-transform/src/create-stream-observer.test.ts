@@ -222,7 +222,7 @@ describe("createStreamObserver", () => {
 
   it("keeps an error event whose data is not the usual envelope", async () => {
     const { summary } = await observe([utf8.encode("event: error\ndata: upstream connect error\n\n")])
-    expect(summary.error).toEqual({ type: null, message: "upstream connect error", requestId: null })
+    expect(summary.error).toEqual({ message: "upstream connect error" })
     expect(summary.malformedEvents).toBe(1)
   })
 

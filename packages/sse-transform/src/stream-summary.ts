@@ -42,12 +42,12 @@ export interface StreamUsage {
  * @see https://platform.claude.com/docs/en/api/errors (error envelope)
  */
 export interface StreamError {
-  /** `error.type`, such as `overloaded_error`; null when the event's data did not say. */
-  type: string | null
+  /** `error.type`, such as `overloaded_error`; absent when the event's data did not say. */
+  type?: string
   /** `error.message`, or the raw data (at most 1,000 characters) when it was not the usual envelope. */
-  message: string | null
+  message?: string
   /** `request_id` from the event's data, when present (the `request-id` response header is the caller's). */
-  requestId: string | null
+  requestId?: string
 }
 
 /**

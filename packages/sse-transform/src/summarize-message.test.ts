@@ -83,9 +83,8 @@ describe("summarizeMessage", () => {
         malformedEvents: 1,
       })
     }
-    expect(summarizeMessage({ type: "error", error: "boom" })).toMatchObject({
-      error: { type: null, message: '{"type":"error","error":"boom"}', requestId: null },
-      malformedEvents: 1,
-    })
+    const odd = summarizeMessage({ type: "error", error: "boom" })
+    expect(odd.error).toEqual({ message: '{"type":"error","error":"boom"}' })
+    expect(odd.malformedEvents).toBe(1)
   })
 })

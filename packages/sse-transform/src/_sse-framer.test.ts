@@ -1,6 +1,7 @@
 import { createParser } from "eventsource-parser"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { concat, splitAt } from "../test/support.ts"
 import { type FrameSink, SseFramer } from "./_sse-framer.ts"
 
 interface Framed {
@@ -56,28 +57,6 @@ function oracle(chunks: Uint8Array[]): Framed[] {
   for (const chunk of chunks) feed(decoder.decode(chunk, { stream: true }))
   feed(`${decoder.decode()}\n\n`)
   return events
-}
-
-function splitAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)
-  const chunks: Uint8Array[] = []
-  let from = 0
-  for (const p of points) {
-    chunks.push(bytes.subarray(from, p))
-    from = p
-  }
-  chunks.push(bytes.subarray(from))
-  return chunks
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
 }
 
 // Whole lines (a field, a value, a line end) mixed with loose pieces, arbitrary text and arbitrary bytes,

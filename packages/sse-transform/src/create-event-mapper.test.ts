@@ -3,13 +3,14 @@ import { describe, expect, it, vi } from "vitest"
 import {
   chunksOf,
   collect,
+  collectDetaching,
   concat,
-  detach,
   run,
   sameBytes,
   splitAt,
   streamOf,
   TRANSCRIPTS,
+  thrownBy,
   transcript,
   utf8,
 } from "../test/support.ts"
@@ -224,17 +225,10 @@ describe("createEventMapper", () => {
   it("is not fooled by a reader that transfers the buffers it receives", async () => {
     const bytes = transcript("tool-use")
     const expected = await run(renameTool("get_weather", "weather.get"), [bytes])
-    const reader = streamOf(chunksOf(bytes, 23))
-      .pipeThrough(renameTool("get_weather", "weather.get"))
-      .getReader()
-    const received: Uint8Array[] = []
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      received.push(value.slice())
-      detach(value)
-    }
-    expect(sameBytes(concat(received), expected)).toBe("equal")
+    const received = await collectDetaching(
+      streamOf(chunksOf(bytes, 23)).pipeThrough(renameTool("get_weather", "weather.get")),
+    )
+    expect(sameBytes(received, expected)).toBe("equal")
   })
 
   it("fails the stream with ERR_SSE_MAP_FAILED when map throws, with the thrown error as cause", async () => {
@@ -274,12 +268,7 @@ describe("createEventMapper", () => {
       { map: () => undefined, maxEventBytes: -1 },
     ]
     for (const options of bad) {
-      let error: unknown
-      try {
-        createEventMapper(options as never)
-      } catch (e) {
-        error = e
-      }
+      const error = thrownBy(() => createEventMapper(options as never))
       expect(isSseTransformError(error) && error.code).toBe(SSE_TRANSFORM_ERROR_CODES.INVALID_OPTIONS)
     }
   })

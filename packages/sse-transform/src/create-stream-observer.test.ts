@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest"
 import {
   chunksOf,
   collect,
+  collectDetaching,
   concat,
-  detach,
   eventually,
   run,
   sameBytes,
@@ -12,6 +12,7 @@ import {
   steppingClock,
   streamOf,
   TRANSCRIPTS,
+  thrownBy,
   transcript,
   utf8,
 } from "../test/support.ts"
@@ -394,15 +395,8 @@ describe("createStreamObserver", () => {
   it("is not fooled by a reader that transfers the buffers it receives", async () => {
     const bytes = transcript("web-search")
     const observer = createStreamObserver({ now: steppingClock() })
-    const reader = streamOf(chunksOf(bytes, 37)).pipeThrough(observer).getReader()
-    const received: Uint8Array[] = []
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      received.push(value.slice())
-      detach(value)
-    }
-    expect(sameBytes(concat(received), bytes)).toBe("equal")
+    const received = await collectDetaching(streamOf(chunksOf(bytes, 37)).pipeThrough(observer))
+    expect(sameBytes(received, bytes)).toBe("equal")
     expect(await observer.summary).toEqual((await observe([bytes])).summary)
   })
 
@@ -428,12 +422,7 @@ describe("createStreamObserver", () => {
       { startedAt: Number.NaN },
     ]
     for (const options of bad) {
-      let error: unknown
-      try {
-        createStreamObserver(options as never)
-      } catch (e) {
-        error = e
-      }
+      const error = thrownBy(() => createStreamObserver(options as never))
       expect(isSseTransformError(error) && error.code).toBe(SSE_TRANSFORM_ERROR_CODES.INVALID_OPTIONS)
     }
   })

@@ -10,7 +10,7 @@
 //        parse the events a summary needs): the design the byte-level framer replaced.
 // Four chunkings: network reads of 64–1024 B cut anywhere (the headline: a live Messages stream through
 // fetch, where the API flushes each event and a read carries one or a few), one event per chunk, and bulk
-// 16 KiB and 64 KiB chunks (a replayed recording, a buffering proxy).
+// 16 KiB and 64 KiB chunks (a replayed recording, a buffering proxy); each chunking in a process of its own.
 // Figures per lane: MB/s by the wall clock and per CPU-second of this process (steadier on a shared machine),
 // the best of the rounds, lanes interleaved round by round; the ratio of each to (a); heap + ArrayBuffer
 // memory growth between 20% and 100% of the stream, measured after a forced GC with the pipeline alive
@@ -18,7 +18,8 @@
 //
 // Run: pnpm bench sse-transform
 // or:  node --expose-gc bench/sse-transform.bench.mjs --mb 200 --rounds 3 --other-rounds 2
-import { mkdirSync, writeFileSync } from "node:fs"
+import { spawnSync } from "node:child_process"
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -384,28 +385,48 @@ async function table(title, chunks, rounds) {
   return { title, meanChunkBytes: Math.round(meanChunk), rounds, rows }
 }
 
-const eventChunks = pattern.split(/(?<=\n\n)/).map((event) => encoder.encode(event))
-seed = 0xc0ffee
-const networkChunks = cut(body, () => 64 + Math.floor(random() * 961))
-console.log(
-  `${process.version}; a ${(body.length / 1e6).toFixed(1)} MB pattern of ${eventCount} events (mean ${Math.round(meanEventBytes)} B), repeated to ${TOTAL_MB} MB`,
-)
-const results = [
-  await table("Network reads of 64–1024 B, cut anywhere", networkChunks, ROUNDS),
-  await table("One event per chunk, as the API flushes them", eventChunks, OTHER_ROUNDS),
-  await table(
-    "Bulk 16 KiB chunks",
-    cut(body, () => 16384),
+// Each chunking runs in a process of its own, so that code compiled for one never colours another.
+const tables = [
+  [
+    "Network reads of 64–1024 B, cut anywhere",
+    ROUNDS,
+    () => {
+      seed = 0xc0ffee
+      return cut(body, () => 64 + Math.floor(random() * 961))
+    },
+  ],
+  [
+    "One event per chunk, as the API flushes them",
     OTHER_ROUNDS,
-  ),
-  await table(
-    "Bulk 64 KiB chunks",
-    cut(body, () => 65536),
-    OTHER_ROUNDS,
-  ),
+    () => pattern.split(/(?<=\n\n)/).map((event) => encoder.encode(event)),
+  ],
+  ["Bulk 16 KiB chunks", OTHER_ROUNDS, () => cut(body, () => 16384)],
+  ["Bulk 64 KiB chunks", OTHER_ROUNDS, () => cut(body, () => 65536)],
 ]
-mkdirSync(join(here, "results"), { recursive: true })
-writeFileSync(
-  join(here, "results", "sse-transform.json"),
-  `${JSON.stringify({ node: process.version, totalMB: TOTAL_MB, meanEventBytes, results }, null, 2)}\n`,
-)
+const only = arg("table", -1)
+if (only >= 0) {
+  const [title, rounds, chunks] = tables[only]
+  const result = await table(title, chunks(), rounds)
+  writeFileSync(process.env.SSE_BENCH_OUT, JSON.stringify(result))
+} else {
+  console.log(
+    `${process.version}; a ${(body.length / 1e6).toFixed(1)} MB pattern of ${eventCount} events (mean ${Math.round(meanEventBytes)} B), repeated to ${TOTAL_MB} MB`,
+  )
+  mkdirSync(join(here, "results"), { recursive: true })
+  const results = []
+  for (let i = 0; i < tables.length; i++) {
+    const out = join(here, "results", `sse-transform.table-${i}.tmp.json`)
+    const child = spawnSync(
+      process.execPath,
+      ["--expose-gc", fileURLToPath(import.meta.url), ...process.argv.slice(2), "--table", String(i)],
+      { stdio: "inherit", env: { ...process.env, SSE_BENCH_OUT: out } },
+    )
+    if (child.status !== 0) process.exit(child.status ?? 1)
+    results.push(JSON.parse(readFileSync(out, "utf8")))
+    rmSync(out)
+  }
+  writeFileSync(
+    join(here, "results", "sse-transform.json"),
+    `${JSON.stringify({ node: process.version, totalMB: TOTAL_MB, meanEventBytes, results }, null, 2)}\n`,
+  )
+}

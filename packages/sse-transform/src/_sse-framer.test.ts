@@ -12,12 +12,17 @@ interface Framed {
 
 const encoder = new TextEncoder()
 
-/** Frames `chunks` with SseFramer and returns the dispatched events and every boundary offset. */
-function frame(chunks: Uint8Array[], maxEventBytes = Number.POSITIVE_INFINITY) {
+/**
+ * Frames `chunks` with SseFramer and returns the dispatched events and every boundary offset. `skip` names
+ * the event types whose data the sink says it does not want.
+ */
+function frame(chunks: Uint8Array[], maxEventBytes = Number.POSITIVE_INFINITY, skip: readonly string[] = []) {
   const events: (Framed & { lost: boolean })[] = []
   const boundaries: number[] = []
   let offset = 0
+  const skipped = skip.map((name) => encoder.encode(name))
   const sink: FrameSink = {
+    wantsData: () => !framer.typeSeen || !skipped.some((name) => framer.typeIs(name)),
     boundary(end, dispatched) {
       boundaries.push(offset + end)
       if (dispatched)
@@ -120,6 +125,32 @@ describe("SseFramer", () => {
       }),
       { numRuns: 3000 },
     )
+  })
+
+  it("frames the same when the data of some events is not wanted, and keeps the data of the others", () => {
+    fc.assert(
+      fc.property(stream, cuts, (bytes, at) => {
+        const all = frame([bytes]).events
+        const some = frame(splitAt(bytes, at), Number.POSITIVE_INFINITY, ["message", "", "x"]).events
+        expect(some.map((e) => e.type)).toEqual(all.map((e) => e.type))
+        some.forEach((event, i) => {
+          if (!event.lost) expect(event.data).toBe(all[i]!.data)
+        })
+      }),
+      { numRuns: 2000 },
+    )
+  })
+
+  it("keeps no data of an unwanted event, even split across chunks, and says so if its name changes", () => {
+    const text = `event: skip\ndata: ${"z".repeat(300)}\n\nevent: skip\ndata: 1\nevent: keep\n\nevent: keep\ndata: 2\n\n`
+    const { events } = frame(splitAt(encoder.encode(text), [20, 100, 200]), Number.POSITIVE_INFINITY, [
+      "skip",
+    ])
+    expect(events).toEqual([
+      { type: "skip", data: "", id: undefined, lost: true },
+      { type: "keep", data: "", id: undefined, lost: true },
+      { type: "keep", data: "2", id: undefined, lost: false },
+    ])
   })
 
   it("reports the same boundaries however the input is split", () => {

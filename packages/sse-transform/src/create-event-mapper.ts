@@ -175,6 +175,7 @@ export function createEventMapper(options: EventMapperOptions): EventMapper {
   }
 
   const sink: FrameSink = {
+    wantsData: () => !framer.typeSeen || isSelected(),
     boundary(end, dispatched) {
       const result = dispatched && !released ? decide() : KEEP
       released = false

@@ -260,14 +260,16 @@ export async function serveRequest(
       lastReason = classification.reason
       transportError = error
       transportFailures++
-      // A network error before headers gets the next account once; twice in a row, the network is the problem.
+      // A network error before headers gets the next account once; a second one in the same request says the
+      // network (not an account) is the problem, and fetch's own error goes to the caller.
       if (transportFailures >= 2)
         return last === undefined ? Promise.reject(error) : giveUp(undefined, routedAll)
       continue
     }
-    clearTimeout(timer)
 
     if (response.status >= 200 && response.status < 300) {
+      // From here the body's own watchdog (streamIdleTimeoutMs) keeps the caller from hanging.
+      clearTimeout(timer)
       runtime.record(
         account,
         runtime.success(account, modelClass, response.status, response.headers),
@@ -292,10 +294,13 @@ export async function serveRequest(
       })
     }
 
+    // An error body is read under the same timer as the headers: a body that never ends cannot hold the request.
     let read: ReadResponse
     try {
       read = await readErrorResponse(response)
+      clearTimeout(timer)
     } catch (error) {
+      clearTimeout(timer)
       unlink()
       if (signal?.aborted) throw signal.reason ?? error
       const classification = classifyTransportError(error, classifyContext(runtime, account, modelClass))

@@ -96,8 +96,12 @@ export class PoolRuntime {
     this.#pricingConfig = options.store.config.pricing
   }
 
+  /** The user's `config.pricing` first (its globs are tried in order), then the pool's own `pricing` option. */
   #pricingTable(): PriceTable {
-    return { ...(this.#pricingOverrides ?? {}), ...this.store.config.pricing }
+    const table: Record<string, PriceTable[string]> = { ...this.store.config.pricing }
+    for (const [glob, price] of Object.entries(this.#pricingOverrides ?? {}))
+      if (!Object.hasOwn(table, glob)) table[glob] = price
+    return table
   }
 
   /** The price table in force (the store's `config.pricing` over the built-in table), rebuilt when the config changes. */
@@ -149,7 +153,10 @@ export class PoolRuntime {
 
   /** The organization and workspace an account is known to belong to (learned now or stored). */
   organizationOf(account: Account): { organizationId?: string; workspaceId?: string } {
-    return this.#learned.get(account.id) ?? account.learned ?? {}
+    // The store's current view: `account` may be a snapshot taken before a learned organization was written.
+    return (
+      this.#learned.get(account.id) ?? this.store.getAccount(account.id)?.learned ?? account.learned ?? {}
+    )
   }
 
   /** Whether an account can be a candidate now: enabled, not being disabled, not over its budget. */

@@ -6,6 +6,7 @@ export default packageBuild({
     "src/loopback-guard.ts",
     "src/loopback-guard-register.ts",
     "src/cli.ts",
+    "src/oidc-provider.ts",
     "src/opencode/opencode-netns-runner.ts",
   ],
   platform: "node",

@@ -74,9 +74,13 @@ function parseValue(kind: Kind, raw: unknown, fromEnv: boolean): Parsed {
     case "boolean":
       return typeof value === "boolean" ? { ok: true, value } : { ok: false }
     case "duration":
-      return Number.isSafeInteger(value) && (value as number) >= 0 ? { ok: true, value: value as number } : { ok: false }
+      return Number.isSafeInteger(value) && (value as number) >= 0
+        ? { ok: true, value: value as number }
+        : { ok: false }
     case "count":
-      return Number.isSafeInteger(value) && (value as number) >= 1 ? { ok: true, value: value as number } : { ok: false }
+      return Number.isSafeInteger(value) && (value as number) >= 1
+        ? { ok: true, value: value as number }
+        : { ok: false }
   }
 }
 

@@ -66,7 +66,8 @@ export function createToaster(options: ToasterOptions): Toaster {
     pending = []
     if (batch.length === 0) return
     const latestServing = new Map<string, Notice>()
-    for (const notice of batch) if (notice.servingClass !== undefined) latestServing.set(notice.servingClass, notice)
+    for (const notice of batch)
+      if (notice.servingClass !== undefined) latestServing.set(notice.servingClass, notice)
     const lines: string[] = []
     let level: Notice["level"] = "info"
     for (const notice of batch) {

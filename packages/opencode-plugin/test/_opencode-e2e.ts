@@ -1,0 +1,121 @@
+// Shared set-up of the end-to-end tests: the mock Anthropic API (three keys in two organizations), a sandbox whose
+// keyrelay home holds a pool, and runs of the real OpenCode 1.18.33 with the built plugin (dist/index.js).
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { type AccountStore, openAccountStore } from "@keyrelay/account-store"
+import {
+  createOpencodeSandbox,
+  defaultMockConfig,
+  detectNetworkNamespace,
+  type MockAnthropic,
+  type MockRequestLogEntry,
+  type OpencodeRunResult,
+  type OpencodeSandbox,
+  type RunOpencodeOptions,
+  runOpencode,
+  startMockAnthropic,
+} from "@keyrelay/test-utils"
+import { KEYRELAY_AUTH_MARKER } from "../src/_auth-marker.ts"
+
+export const PLUGIN_PATH = fileURLToPath(new URL("../dist/index.js", import.meta.url))
+export const RUN_TIMEOUT_MS = 180_000
+/** Every run of every e2e file, for the wire-honesty checks. */
+export const MARKER_AUTH = { anthropic: { type: "api", key: KEYRELAY_AUTH_MARKER } }
+
+/** The harness's bridge inside the loopback-only namespace listens here (test-utils' BRIDGE_PORT). */
+const BRIDGE_ORIGIN = "http://127.0.0.1:47801"
+
+export interface E2eWorld {
+  dir: string
+  mock: MockAnthropic
+  /** Where OpenCode sends its requests in this environment, and so the base URL of every pool account. */
+  baseUrl: string
+  keys: { work: string; workCi: string; personal: string }
+  close(): Promise<void>
+}
+
+export async function startWorld(): Promise<E2eWorld> {
+  const dir = mkdtempSync(join(tmpdir(), "keyrelay-plugin-e2e-"))
+  const config = defaultMockConfig()
+  const mock = await startMockAnthropic({ ...config, socketPath: join(dir, "mock.sock") })
+  const netns = await detectNetworkNamespace()
+  const key = (label: string) => config.credentials!.find((c) => c.label === label)!.apiKey!
+  return {
+    dir,
+    mock,
+    baseUrl: netns.available ? BRIDGE_ORIGIN : mock.url.replace(/\/+$/, ""),
+    keys: { work: key("work"), workCi: key("work-ci"), personal: key("personal") },
+    async close() {
+      await mock.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export interface PoolAccount {
+  label: string
+  apiKey: string
+  priority?: number
+  monthlyBudgetUsd?: number
+}
+
+/** A sandbox whose keyrelay home (`$XDG_CONFIG_HOME/keyrelay`) holds these accounts. */
+export async function poolSandbox(
+  world: E2eWorld,
+  accounts: readonly PoolAccount[],
+): Promise<{ sandbox: OpencodeSandbox; home: string }> {
+  const sandbox = await createOpencodeSandbox()
+  const home = join(sandbox.configHome, "keyrelay")
+  const store = await openStore(home)
+  try {
+    for (const account of accounts)
+      await store.addAccount({
+        label: account.label,
+        credential: { kind: "api-key", key: account.apiKey },
+        baseUrl: world.baseUrl,
+        ...(account.priority === undefined ? {} : { priority: account.priority }),
+        ...(account.monthlyBudgetUsd === undefined ? {} : { monthlyBudgetUsd: account.monthlyBudgetUsd }),
+      })
+  } finally {
+    await store.close()
+  }
+  return { sandbox, home }
+}
+
+export function openStore(home: string): Promise<AccountStore> {
+  return openAccountStore({ home, watch: false, flushOnExit: false })
+}
+
+/** Every run made through {@link run}, for the checks that hold across all of them. */
+export const allRuns: OpencodeRunResult[] = []
+
+/** Runs OpenCode with the built plugin and keyrelay's marker in its auth store, unless told otherwise. */
+export async function run(
+  world: E2eWorld,
+  options: Partial<RunOpencodeOptions> & { pluginOptions?: Record<string, unknown> },
+): Promise<OpencodeRunResult> {
+  const { pluginOptions, ...rest } = options
+  const result = await runOpencode({
+    mock: world.mock,
+    prompt: "say hi",
+    auth: MARKER_AUTH,
+    plugins: [pluginOptions === undefined ? PLUGIN_PATH : { path: PLUGIN_PATH, options: pluginOptions }],
+    timeoutMs: RUN_TIMEOUT_MS,
+    reject: false,
+    ...rest,
+  })
+  allRuns.push(result)
+  return result
+}
+
+/** The Messages API requests of a run. */
+export function messages(result: OpencodeRunResult): MockRequestLogEntry[] {
+  return result.requests.filter((r) => r.method === "POST" && r.path === "/v1/messages")
+}
+
+/** What a failed run printed, to make an assertion's failure readable. */
+export function explain(result: OpencodeRunResult): string {
+  return `exit ${result.exitCode}\nstdout: ${result.stdout}\nstderr (tail): ${result.stderr.slice(-3000)}`
+}

@@ -94,11 +94,13 @@ export class PoolRuntime {
   readonly #learned = new Map<string, { organizationId?: string; workspaceId?: string }>()
   readonly #learning = new Set<string>()
   /** Accounts this pool disabled whose write is still in flight. */
-  readonly #disabling = new Set<string>()
+  readonly #disabling = new Map<string, string>()
   readonly #lastServed = new Map<string, string>()
   readonly #serviceTrouble = new Map<string, number>()
   readonly #budgetNotified = new Set<string>()
   readonly #unpricedNotified = new Set<string>()
+  /** Store writes started off the hot path (learned organizations, disabled accounts, cleared cooldowns). */
+  readonly #writes = new Set<Promise<unknown>>()
   #pricing: Pricing
   #pricingConfig: StoreConfig["pricing"] | undefined
 
@@ -130,6 +132,17 @@ export class PoolRuntime {
       this.#pricing = createPricing(this.#pricingTable())
     }
     return this.#pricing
+  }
+
+  /** Runs a store write in the background: its failure never reaches a request, `idle()` waits for it. */
+  background(write: Promise<unknown>): void {
+    const tracked = write.catch(() => {}).finally(() => this.#writes.delete(tracked))
+    this.#writes.add(tracked)
+  }
+
+  /** Resolves once every background write has settled. */
+  async idle(): Promise<void> {
+    while (this.#writes.size > 0) await Promise.all([...this.#writes])
   }
 
   settings(): PoolSettings {
@@ -178,6 +191,12 @@ export class PoolRuntime {
   /** Whether an account can be a candidate now: enabled, not being disabled, not over its budget. */
   inRotation(account: Account): boolean {
     return account.enabled && !this.#disabling.has(account.id) && !this.budget.isOver(account)
+  }
+
+  /** Why an account is disabled (by the user, or by this pool a moment ago), or `undefined` when it is not. */
+  disabledReason(account: Account): string | undefined {
+    if (this.#disabling.has(account.id)) return this.#disabling.get(account.id)
+    return account.enabled ? undefined : (account.disabledReason ?? "disabled by the user")
   }
 
   candidate(account: Account): Candidate {
@@ -328,9 +347,7 @@ export class PoolRuntime {
           }
         }
       }
-      write()
-        .catch(() => {})
-        .finally(() => this.#learning.delete(account.id))
+      this.background(write().finally(() => this.#learning.delete(account.id)))
     }
     return next
   }
@@ -338,13 +355,14 @@ export class PoolRuntime {
   /** Takes a revoked key out of the pool (written to the store, in force at once) and says why. */
   disable(account: Account, reason: string): void {
     if (this.#disabling.has(account.id)) return
-    this.#disabling.add(account.id)
     const at = this.now()
     const disabledReason = `revoked or expired: 401 at ${iso(at)}`
-    this.store
-      .updateAccount(account.id, { enabled: false, disabledReason })
-      .catch(() => {})
-      .finally(() => this.#disabling.delete(account.id))
+    this.#disabling.set(account.id, disabledReason)
+    this.background(
+      this.store
+        .updateAccount(account.id, { enabled: false, disabledReason })
+        .finally(() => this.#disabling.delete(account.id)),
+    )
     this.emit({
       type: "account-disabled",
       at,
@@ -366,9 +384,11 @@ export class PoolRuntime {
       return cooldown !== undefined && cooldown.until <= now
     })
     if (stale.length === 0) return
-    this.store
-      .clearCooldowns((key) => stale.includes(key) && (this.store.state.cooldowns[key]?.until ?? 0) <= now)
-      .catch(() => {})
+    this.background(
+      this.store.clearCooldowns(
+        (key) => stale.includes(key) && (this.store.state.cooldowns[key]?.until ?? 0) <= now,
+      ),
+    )
   }
 
   /** Adds a served request's cost to the month; says so once when it reaches the account's budget. */

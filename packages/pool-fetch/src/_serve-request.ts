@@ -101,11 +101,11 @@ export async function serveRequest(
       (last.classification.class === "service" || last.classification.class === "caller")
     )
       return rebuildResponse(last.read)
-    if (last !== undefined) discard(last.read)
-    if (last === undefined && transportError !== undefined) throw transportError
+    // Name every account's state as it is now (what this request excluded included), and when capacity returns.
     const fresh =
-      report === undefined || report.earliest === null
-        ? runtime.strategy(settings.strategy).pick(
+      report !== undefined && report.earliest !== null
+        ? report
+        : runtime.strategy(settings.strategy).pick(
             routed.filter((a) => runtime.inRotation(a)).map((a) => runtime.candidate(a)),
             {
               now: runtime.now(),
@@ -114,10 +114,16 @@ export async function serveRequest(
               cooldowns: runtime.store.state.cooldowns,
             },
           )
-        : report
-    const final: NoCandidate =
-      typeof fresh === "string" ? (report ?? { unavailable: [], earliest: null }) : fresh
-    return noAccountResponse(runtime, final, { routed, model })
+    if (typeof fresh === "string") {
+      // Someone could serve now, but this request spent its attempts or its deadline: the API's own last answer.
+      if (last !== undefined) return rebuildResponse(last.read)
+      if (transportError !== undefined) throw transportError
+      return noAccountResponse(runtime, report ?? { unavailable: [], earliest: null }, { routed, model })
+    }
+    if (last !== undefined) discard(last.read)
+    if (last === undefined && transportError !== undefined && fresh.unavailable.length === 0)
+      throw transportError
+    return noAccountResponse(runtime, fresh, { routed, model })
   }
 
   for (;;) {

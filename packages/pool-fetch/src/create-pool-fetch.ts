@@ -225,12 +225,18 @@ export async function createPoolFetch(options: PoolFetchOptions = {}): Promise<P
         }
       },
     },
-    flush: { value: () => store.flush() },
+    flush: {
+      value: async () => {
+        await runtime.idle()
+        await store.flush()
+      },
+    },
     close: {
       value: async () => {
         if (closed) return
         closed = true
         unsubscribe()
+        await runtime.idle()
         if (owned) await store.close()
         else await store.flush()
       },

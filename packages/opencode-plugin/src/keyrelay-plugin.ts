@@ -4,6 +4,7 @@ import type { Hooks, Plugin, PluginInput } from "@opencode-ai/plugin"
 import type { OpencodeAuthEntry } from "./_auth-marker.ts"
 import { type AuthMethod, keyrelayAuthMethods } from "./_auth-methods.ts"
 import { decideLoader } from "./_loader-decision.ts"
+import { opencodeFetch } from "./_opencode-retries.ts"
 import { resolvePluginSettings } from "./_plugin-options.ts"
 import { poolEventNotice } from "./_pool-notice.ts"
 import { createToaster, type Notice, type ToastBody } from "./_toaster.ts"
@@ -45,7 +46,9 @@ export function createKeyrelayPlugin(overrides: Partial<PluginDependencies> = {}
     const deps: PluginDependencies = { ...defaultDependencies(), ...overrides }
     const log = (level: "info" | "warn" | "error", message: string): void => {
       Promise.resolve()
-        .then(() => input.client.app.log({ body: { service: SERVICE, level, message } }))
+        .then(() =>
+          input.client.app.log({ body: { service: SERVICE, level, message: `keyrelay: ${message}` } }),
+        )
         .catch(() => undefined)
     }
     const showToast = (body: ToastBody) => input.client.tui.showToast({ body })
@@ -156,7 +159,7 @@ export function createKeyrelayPlugin(overrides: Partial<PluginDependencies> = {}
           const decision = decideLoader(entry, poolFetch.hasUsableAccounts())
           if (decision.notice !== undefined) notify(decision.notice)
           if (decision.log !== undefined) log("info", decision.log)
-          if (decision.usePool) return { apiKey: "", fetch: poolFetch }
+          if (decision.usePool) return { apiKey: "", fetch: opencodeFetch(poolFetch) }
           await release()
           return {}
         },

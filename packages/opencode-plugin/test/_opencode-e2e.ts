@@ -1,6 +1,6 @@
 // Shared set-up of the end-to-end tests: the mock Anthropic API (three keys in two organizations), a sandbox whose
 // keyrelay home holds a pool, and runs of the real OpenCode 1.18.33 with the built plugin (dist/index.js).
-import { mkdtempSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -17,9 +17,11 @@ import {
   runOpencode,
   startMockAnthropic,
 } from "@keyrelay/test-utils"
+import { expect } from "vitest"
 import { KEYRELAY_AUTH_MARKER } from "../src/_auth-marker.ts"
 
 export const PLUGIN_PATH = fileURLToPath(new URL("../dist/index.js", import.meta.url))
+const TOAST_RECORDER = fileURLToPath(new URL("./fixtures/toast-recorder.js", import.meta.url))
 export const RUN_TIMEOUT_MS = 180_000
 /** Every run of every e2e file, for the wire-honesty checks. */
 export const MARKER_AUTH = { anthropic: { type: "api", key: KEYRELAY_AUTH_MARKER } }
@@ -89,33 +91,80 @@ export function openStore(home: string): Promise<AccountStore> {
 }
 
 /** Every run made through {@link run}, for the checks that hold across all of them. */
-export const allRuns: OpencodeRunResult[] = []
+/** A toast as OpenCode published it. */
+export interface Toast {
+  title?: string
+  message: string
+  variant: "info" | "success" | "warning" | "error"
+  duration?: number
+}
+
+export type Run = OpencodeRunResult<MockRequestLogEntry> & { toasts: Toast[] }
+
+export const allRuns: Run[] = []
 
 /** Runs OpenCode with the built plugin and keyrelay's marker in its auth store, unless told otherwise. */
 export async function run(
   world: E2eWorld,
-  options: Partial<RunOpencodeOptions> & { pluginOptions?: Record<string, unknown> },
-): Promise<OpencodeRunResult> {
+  options: Partial<RunOpencodeOptions<MockRequestLogEntry>> & { pluginOptions?: Record<string, unknown> },
+): Promise<Run> {
   const { pluginOptions, ...rest } = options
-  const result = await runOpencode({
+  const toastFile = join(world.dir, `toasts-${allRuns.length}-${Date.now()}.jsonl`)
+  const result = await runOpencode<MockRequestLogEntry>({
     mock: world.mock,
     prompt: "say hi",
     auth: MARKER_AUTH,
-    plugins: [pluginOptions === undefined ? PLUGIN_PATH : { path: PLUGIN_PATH, options: pluginOptions }],
+    plugins: [
+      pluginOptions === undefined ? PLUGIN_PATH : { path: PLUGIN_PATH, options: pluginOptions },
+      TOAST_RECORDER,
+    ],
     timeoutMs: RUN_TIMEOUT_MS,
     reject: false,
     ...rest,
+    env: { KEYRELAY_E2E_TOASTS: toastFile, ...rest.env },
   })
-  allRuns.push(result)
-  return result
+  const toasts = existsSync(toastFile)
+    ? readFileSync(toastFile, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Toast)
+    : []
+  const withToasts = Object.assign(result, { toasts })
+  allRuns.push(withToasts)
+  return withToasts
 }
 
 /** The Messages API requests of a run. */
-export function messages(result: OpencodeRunResult): MockRequestLogEntry[] {
+export function messages(result: Run): MockRequestLogEntry[] {
   return result.requests.filter((r) => r.method === "POST" && r.path === "/v1/messages")
 }
 
 /** What a failed run printed, to make an assertion's failure readable. */
-export function explain(result: OpencodeRunResult): string {
+export function explain(result: Run): string {
   return `exit ${result.exitCode}\nstdout: ${result.stdout}\nstderr (tail): ${result.stderr.slice(-3000)}`
+}
+
+/**
+ * Wire honesty, checked over every run of a file: each request the mock saw says it comes from OpenCode through
+ * keyrelay (unless the run left OpenCode alone on purpose), and the run happened where nothing but loopback exists.
+ */
+export function expectHonestWire(
+  runs: readonly Run[],
+  options: { withoutKeyrelay?: readonly Run[] } = {},
+): void {
+  const alone = new Set(options.withoutKeyrelay ?? [])
+  for (const result of runs) {
+    expect(result.isolated, "OpenCode ran in a loopback-only network namespace").toBe(true)
+    for (const request of result.requests) {
+      expect(request.headers["user-agent"]).toMatch(/^opencode\/1\.18\.33 /)
+      if (alone.has(result)) expect(request.headers["user-agent"]).not.toContain("keyrelay/")
+      else expect(request.headers["user-agent"]).toMatch(/ keyrelay\/\d+\.\d+\.\d+/)
+      expect(request.headers.host).toMatch(/^127\.0\.0\.1:\d+$/)
+    }
+  }
+}
+
+/** keyrelay's lines in OpenCode's log (what the plugin logged; each toast is logged too). */
+export function keyrelayLog(result: Run): string[] {
+  return result.logs.filter((line) => line.message.startsWith("keyrelay: ")).map((line) => line.message)
 }

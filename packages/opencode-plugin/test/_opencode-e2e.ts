@@ -59,6 +59,8 @@ export async function startWorld(): Promise<E2eWorld> {
 export interface PoolAccount {
   label: string
   apiKey: string
+  /** The organization the pool already knows the account belongs to (as after `keyrelay test`). */
+  organizationId?: string
   priority?: number
   monthlyBudgetUsd?: number
 }
@@ -72,14 +74,17 @@ export async function poolSandbox(
   const home = join(sandbox.configHome, "keyrelay")
   const store = await openStore(home)
   try {
-    for (const account of accounts)
-      await store.addAccount({
+    for (const account of accounts) {
+      const added = await store.addAccount({
         label: account.label,
         credential: { kind: "api-key", key: account.apiKey },
         baseUrl: world.baseUrl,
         ...(account.priority === undefined ? {} : { priority: account.priority }),
         ...(account.monthlyBudgetUsd === undefined ? {} : { monthlyBudgetUsd: account.monthlyBudgetUsd }),
       })
+      if (account.organizationId !== undefined)
+        await store.learnOrganization(added.id, { organizationId: account.organizationId })
+    }
   } finally {
     await store.close()
   }

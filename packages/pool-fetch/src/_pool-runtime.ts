@@ -32,6 +32,7 @@ export interface PoolSettings {
   maxAttempts: number
   deadlineMs: number
   streamHeadersTimeoutMs: number
+  streamIdleTimeoutMs: number
   serviceRetries: number
   extraBetas: readonly string[]
 }
@@ -43,6 +44,7 @@ export interface PoolSettingsOverrides {
   maxAttempts?: number
   deadlineMs?: number
   streamHeadersTimeoutMs?: number
+  streamIdleTimeoutMs?: number
   serviceRetries?: number
   extraBetas?: readonly string[]
 }
@@ -52,6 +54,7 @@ export const DEFAULT_SETTINGS = Object.freeze({
   maxAttempts: 4,
   deadlineMs: 600_000,
   streamHeadersTimeoutMs: 60_000,
+  streamIdleTimeoutMs: 300_000,
   serviceRetries: 1,
 })
 
@@ -155,6 +158,7 @@ export class PoolRuntime {
       maxAttempts: o.maxAttempts ?? config.maxAttempts ?? DEFAULT_SETTINGS.maxAttempts,
       deadlineMs: o.deadlineMs ?? config.deadlineMs ?? DEFAULT_SETTINGS.deadlineMs,
       streamHeadersTimeoutMs: o.streamHeadersTimeoutMs ?? DEFAULT_SETTINGS.streamHeadersTimeoutMs,
+      streamIdleTimeoutMs: o.streamIdleTimeoutMs ?? DEFAULT_SETTINGS.streamIdleTimeoutMs,
       serviceRetries: o.serviceRetries ?? DEFAULT_SETTINGS.serviceRetries,
       extraBetas: o.extraBetas ?? config.extraBetas,
     }

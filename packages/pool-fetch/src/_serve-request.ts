@@ -273,6 +273,8 @@ export async function serveRequest(
         toolNames: outgoing.toolNames,
         now: runtime.now,
         startedAt: attemptStarted,
+        idleTimeoutMs: settings.streamIdleTimeoutMs,
+        abort: (reason) => controller.abort(reason),
         onEnd: (end) => {
           unlink()
           finishServed(runtime, account, modelClass, model, end, signal?.aborted === true)

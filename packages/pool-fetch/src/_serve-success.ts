@@ -25,7 +25,65 @@ export interface ServeOptions {
   toolNames?: ReadonlyMap<string, string> | undefined
   now: () => number
   startedAt: number
+  /** A body silent this long (no byte at all) is abandoned: `abort` ends the upstream request. */
+  idleTimeoutMs: number
+  abort: (reason: Error) => void
   onEnd: (end: ServedEnd) => void
+}
+
+/** Why a served body was abandoned: the API (or the network) went silent mid-body. */
+export class IdleTimeout extends Error {
+  override readonly name = "TimeoutError"
+  readonly code = "ETIMEDOUT"
+}
+
+/**
+ * The upstream body as it arrives, with a watchdog: one timer per idle period (not per chunk) notices a body that
+ * stopped sending (a stalled stream would otherwise hang its reader forever) and aborts it.
+ */
+function watched(source: ReadableStream<Uint8Array>, options: ServeOptions): ReadableStream<Uint8Array> {
+  const reader = source.getReader()
+  const idle = options.idleTimeoutMs
+  let last = performance.now()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const arm = (delay: number): void => {
+    timer = setTimeout(() => {
+      const silent = performance.now() - last
+      if (silent >= idle) options.abort(new IdleTimeout(`the response body sent nothing for ${idle} ms`))
+      else arm(idle - silent)
+    }, delay)
+  }
+  const stop = (): void => {
+    if (timer !== undefined) clearTimeout(timer)
+    timer = undefined
+  }
+  return new ReadableStream<Uint8Array>(
+    {
+      start() {
+        arm(idle)
+      },
+      async pull(controller) {
+        let result: Awaited<ReturnType<typeof reader.read>>
+        try {
+          result = await reader.read()
+        } catch (error) {
+          stop()
+          controller.error(error)
+          return
+        }
+        last = performance.now()
+        if (result.done) {
+          stop()
+          controller.close()
+        } else controller.enqueue(result.value)
+      },
+      cancel(reason) {
+        stop()
+        return reader.cancel(reason)
+      },
+    },
+    { highWaterMark: 0 },
+  )
 }
 
 const encoder = new TextEncoder()
@@ -49,7 +107,7 @@ export function serveSuccess(upstream: Response, options: ServeOptions): Respons
   const type = upstream.headers.get("content-type") ?? ""
   if (type.includes("text/event-stream")) {
     const observer = createStreamObserver({ now: options.now, startedAt: options.startedAt })
-    let body = upstream.body.pipeThrough(observer)
+    let body = watched(upstream.body, options).pipeThrough(observer)
     const toolNames = options.toolNames
     if (toolNames !== undefined) {
       body = body.pipeThrough(
@@ -70,7 +128,7 @@ export function serveSuccess(upstream: Response, options: ServeOptions): Respons
     )
     return new Response(body, init)
   }
-  return new Response(observeJson(upstream.body, options), init)
+  return new Response(observeJson(watched(upstream.body, options), options), init)
 }
 
 function observeJson(source: ReadableStream<Uint8Array>, options: ServeOptions): ReadableStream<Uint8Array> {

@@ -115,7 +115,7 @@ describe("every limit group cooling", () => {
 
 describe("the caller's AbortSignal", () => {
   it("ends a wait for a cooldown at once", async () => {
-    const pool = await start({ pool: { waitBudgetMs: 10_000, sleep: undefined } })
+    const pool = await start()
     // Real timers here: the wait is 3 s, the abort comes after 50 ms.
     clock = Date.now()
     const real = await startPoolReal(pool)
@@ -178,6 +178,19 @@ describe("the deadline", () => {
     await expect(send(pool.pool)).rejects.toMatchObject({ name: "TimeoutError" })
     expect(Date.now() - started).toBeLessThan(2_000)
     expect(pool.mock.requests).toHaveLength(1)
+  })
+
+  it("a stream that stalls after its headers is abandoned after the idle timeout: the read fails, nothing hangs", async () => {
+    const pool = await startPool({ learned: true, pool: { streamIdleTimeoutMs: 200 } })
+    fixture = pool
+    pool.mock.script({ respond: { kind: "reply", stallAfterEvents: 2 } })
+    const response = await send(pool.pool, { ...HELLO, stream: true })
+    const started = Date.now()
+    await expect(response.text()).rejects.toMatchObject({ name: "TimeoutError" })
+    expect(Date.now() - started).toBeLessThan(2_000)
+    await new Promise((r) => setTimeout(r, 30))
+    expect(pool.store.state.accounts[pool.accounts.a1.id]?.lastOutcome?.class).toBe("stream")
+    expect(await pool.mock.openConnections()).toBe(0)
   })
 
   it("a streaming request whose headers are late goes to the next account", async () => {

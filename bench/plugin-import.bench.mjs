@@ -63,7 +63,9 @@ for (const [runtime, command, args] of runtimes) {
   results.runtimes[runtime] = row
 }
 
-console.log(`cold import of opencode-keyrelay (median of ${SAMPLES} fresh processes; ratio = × an empty module)`)
+console.log(
+  `cold import of opencode-keyrelay (median of ${SAMPLES} fresh processes; ratio = × an empty module)`,
+)
 console.table(results.runtimes)
 for (const [runtime, row] of Object.entries(results.runtimes))
   if (!row.withinBudget)

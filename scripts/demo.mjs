@@ -30,7 +30,8 @@ const { openAccountStore } = await import(built.accountStore)
 /** The harness's bridge inside the loopback-only namespace listens here. */
 const BRIDGE_ORIGIN = "http://127.0.0.1:47801"
 
-const bold = (text) => (process.stdout.isTTY && !("NO_COLOR" in process.env) ? `\x1b[1m${text}\x1b[22m` : text)
+const bold = (text) =>
+  process.stdout.isTTY && !("NO_COLOR" in process.env) ? `\x1b[1m${text}\x1b[22m` : text
 const say = (text = "") => console.log(text)
 
 function fail(message) {

@@ -38,7 +38,7 @@ export function decideLoader(entry: OpencodeAuthEntry | undefined, usable: boole
       notice: {
         level: "info",
         message:
-          "keyrelay's pool serves Anthropic; the credential OpenCode stored itself is not used while the pool has accounts.",
+          "keyrelay's pool serves Anthropic; the credential OpenCode stored itself is not used while the pool has accounts (`keyrelay opencode setup --import-key` moves it into the pool).",
       },
     }
   return {

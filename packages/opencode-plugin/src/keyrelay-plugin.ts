@@ -3,6 +3,7 @@ import type { PoolFetch, PoolFetchOptions } from "@keyrelay/pool-fetch"
 import type { Hooks, Plugin, PluginInput } from "@opencode-ai/plugin"
 import type { OpencodeAuthEntry } from "./_auth-marker.ts"
 import { type AuthMethod, keyrelayAuthMethods } from "./_auth-methods.ts"
+import { federationSignInMethod } from "./_federation-method.ts"
 import { decideLoader } from "./_loader-decision.ts"
 import { opencodeFetch } from "./_opencode-retries.ts"
 import { resolvePluginSettings } from "./_plugin-options.ts"
@@ -33,6 +34,7 @@ const defaultDependencies = (): PluginDependencies => ({
   openStore: async (options) => (await import("@keyrelay/account-store")).openAccountStore(options),
   createPoolFetch: async (options) => (await import("@keyrelay/pool-fetch")).createPoolFetch(options),
   fetch: (input, init) => globalThis.fetch(input, init),
+  federationMethods: (context) => [federationSignInMethod(context)],
 })
 
 const SERVICE = "keyrelay"

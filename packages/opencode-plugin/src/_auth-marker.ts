@@ -5,7 +5,8 @@
  * account through `opencode auth login` (this plugin) or through `keyrelay opencode setup` (the CLI) leaves
  * `{ "anthropic": { "type": "api", "key": KEYRELAY_AUTH_MARKER } }` there: the loader then runs, and the real
  * credentials stay in keyrelay's own store. The CLI must write exactly this value; it is not a secret and is never
- * sent to Anthropic (the loader replaces OpenCode's fetch and `apiKey` whenever it sees it).
+ * sent to Anthropic (the loader replaces OpenCode's fetch and `apiKey` whenever it sees it, unless the plugin is
+ * turned off with `disabled`).
  */
 export const KEYRELAY_AUTH_MARKER = "keyrelay-managed"
 

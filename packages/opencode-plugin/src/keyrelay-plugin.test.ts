@@ -194,11 +194,43 @@ describe("the keyrelay plugin, driven like OpenCode drives it", () => {
   it("never breaks OpenCode when the store cannot be opened: an error toast, and OpenCode is left alone", async () => {
     writeFileSync(join(dir, "not-a-directory"), "")
     const { toasts } = await start({}, { KEYRELAY_HOME: join(dir, "not-a-directory", "keyrelay") })
-    expect(await load(MARKER)).toEqual({})
+    expect(await load(OWN_KEY)).toEqual({})
     expect(toasts).toEqual([
       expect.objectContaining({
         variant: "error",
         message: expect.stringContaining("could not open its store"),
+      }),
+    ])
+  })
+
+  it("with the marker and a store that cannot be opened, OpenCode gets the reason instead of sending the marker", async () => {
+    writeFileSync(join(dir, "not-a-directory"), "")
+    await start({}, { KEYRELAY_HOME: join(dir, "not-a-directory", "keyrelay") })
+    const options = await load(MARKER)
+    const response = await (options.fetch as typeof fetch)(`${mock.url}/v1/messages`, opencodeRequest())
+    expect(response.status).toBe(401)
+    expect(response.headers.get("x-should-retry")).toBe("false")
+    expect(await response.json()).toMatchObject({
+      error: {
+        type: "authentication_error",
+        message: expect.stringMatching(/^keyrelay: .*could not open its store/),
+      },
+    })
+    expect(mock.requests).toEqual([])
+  })
+
+  it("turns a failure at init into an error toast and empty hooks, never a throw", async () => {
+    const opencode = fakeOpencode(dir)
+    const broken = createKeyrelayPlugin({
+      get env(): Record<string, string> {
+        throw new Error("environment unavailable")
+      },
+    })
+    await expect(broken(opencode.input, {})).resolves.toEqual({})
+    expect(opencode.toasts).toEqual([
+      expect.objectContaining({
+        variant: "error",
+        message: expect.stringContaining("environment unavailable"),
       }),
     ])
   })

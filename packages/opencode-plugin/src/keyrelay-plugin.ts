@@ -1,7 +1,7 @@
 import type { AccountStore, AccountStoreOptions } from "@keyrelay/account-store"
 import type { PoolFetch, PoolFetchOptions } from "@keyrelay/pool-fetch"
 import type { Hooks, Plugin, PluginInput } from "@opencode-ai/plugin"
-import type { OpencodeAuthEntry } from "./_auth-marker.ts"
+import { isKeyrelayMarker, type OpencodeAuthEntry } from "./_auth-marker.ts"
 import { type AuthMethod, keyrelayAuthMethods } from "./_auth-methods.ts"
 import { federationSignInMethod } from "./_federation-method.ts"
 import { decideLoader } from "./_loader-decision.ts"
@@ -9,6 +9,7 @@ import { opencodeFetch } from "./_opencode-retries.ts"
 import { resolvePluginSettings } from "./_plugin-options.ts"
 import { poolEventNotice } from "./_pool-notice.ts"
 import { createToaster, type Notice, type ToastBody } from "./_toaster.ts"
+import { unavailableFetch } from "./_unavailable-fetch.ts"
 import { OPENCODE_PLUGIN_ERROR_CODES, OpencodePluginError } from "./opencode-plugin-error.ts"
 
 /** What the plugin reaches outside itself; tests replace these, OpenCode gets the defaults. */
@@ -44,7 +45,7 @@ const SERVICE = "keyrelay"
  * Never throws at init: a failure there becomes an error toast, and OpenCode keeps working without keyrelay.
  */
 export function createKeyrelayPlugin(overrides: Partial<PluginDependencies> = {}): Plugin {
-  return async (input: PluginInput, options?: Record<string, unknown>): Promise<Hooks> => {
+  const plugin = async (input: PluginInput, options?: Record<string, unknown>): Promise<Hooks> => {
     const deps: PluginDependencies = { ...defaultDependencies(), ...overrides }
     const log = (level: "info" | "warn" | "error", message: string): void => {
       Promise.resolve()
@@ -152,11 +153,13 @@ export function createKeyrelayPlugin(overrides: Partial<PluginDependencies> = {}
             opened = await openStore()
             poolFetch = await createPool(opened)
           } catch (error) {
+            const reason = (error as Error).message.replace(/^keyrelay:\s*/, "")
             notify({
               level: "error",
-              message: `${(error as Error).message.replace(/^keyrelay:\s*/, "")} keyrelay is not serving Anthropic requests in this session.`,
+              message: `${reason} keyrelay is not serving Anthropic requests in this session.`,
             })
-            return {}
+            // OpenCode alone can only send the marker as if it were a key; say what is wrong instead.
+            return isKeyrelayMarker(entry) ? { apiKey: "", fetch: unavailableFetch(reason) } : {}
           }
           const decision = decideLoader(entry, poolFetch.hasUsableAccounts())
           if (decision.notice !== undefined) notify(decision.notice)
@@ -170,6 +173,25 @@ export function createKeyrelayPlugin(overrides: Partial<PluginDependencies> = {}
         await toaster.flush()
         await release()
       },
+    }
+  }
+  return async (input, options) => {
+    try {
+      return await plugin(input, options)
+    } catch (error) {
+      // A plugin that throws at init breaks the user's OpenCode; without keyrelay it still works.
+      await Promise.resolve()
+        .then(() =>
+          input.client.tui.showToast({
+            body: {
+              title: SERVICE,
+              variant: "error",
+              message: `keyrelay could not start (${(error as Error)?.message ?? String(error)}); OpenCode runs without it.`,
+            },
+          }),
+        )
+        .catch(() => undefined)
+      return {}
     }
   }
 }

@@ -7,6 +7,7 @@ export default packageBuild({
     "src/loopback-guard-register.ts",
     "src/cli.ts",
     "src/opencode/opencode-netns-runner.ts",
+    "src/oidc-provider.ts",
   ],
   platform: "node",
 })

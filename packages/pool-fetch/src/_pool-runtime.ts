@@ -13,6 +13,7 @@ import {
   candidateCooldownKeys,
   createStrategy,
   groupKey,
+  parseRateLimitHeaders,
   STRATEGY_NAMES,
   type Strategy,
   type StrategyName,
@@ -101,7 +102,11 @@ export class PoolRuntime {
   readonly #lastServed = new Map<string, string>()
   readonly #serviceTrouble = new Map<string, number>()
   readonly #budgetNotified = new Set<string>()
+  /** Accounts whose expired cooldowns are being cleared (one write at a time per account). */
+  readonly #clearing = new Set<string>()
   readonly #unpricedNotified = new Set<string>()
+  /** When each limit group's rate-limit headers were last parsed on a success. */
+  readonly #snapshotAt = new Map<string, number>()
   /** Store writes started off the hot path (learned organizations, disabled accounts, cleared cooldowns). */
   readonly #writes = new Set<Promise<unknown>>()
   #pricing: Pricing
@@ -246,6 +251,39 @@ export class PoolRuntime {
     })
   }
 
+  /**
+   * The classification of a 2xx, without the full classifier: a success is `ok` by definition; what it teaches is
+   * the organization and workspace (read on every response) and the limit group's snapshot, parsed at most once a
+   * second per group (snapshots only ever replace older ones, and a second is far finer than the minute the buckets
+   * refill over).
+   */
+  success(account: Account, modelClass: string, status: number, headers: Headers): Classification {
+    const now = this.now()
+    const organizationId = validId(headers.get("anthropic-organization-id"))
+    const workspaceId = validId(headers.get("anthropic-workspace-id"))
+    const key = groupKey(
+      { id: account.id, organizationId: organizationId ?? this.organizationOf(account).organizationId },
+      modelClass,
+    )
+    const parsedAt = this.#snapshotAt.get(key)
+    const rateLimits =
+      parsedAt === undefined || now - parsedAt >= SNAPSHOT_INTERVAL_MS
+        ? parseRateLimitHeaders(headers, now)
+        : undefined
+    if (rateLimits !== undefined) this.#snapshotAt.set(key, now)
+    return {
+      class: "ok",
+      scope: "none",
+      action: "return",
+      health: "success",
+      reason: `HTTP ${status}: served.`,
+      status,
+      ...(organizationId === undefined ? {} : { organizationId }),
+      ...(workspaceId === undefined ? {} : { workspaceId }),
+      ...(rateLimits === undefined ? {} : { rateLimits }),
+    }
+  }
+
   /** Whether a service error was seen for this model class recently, so the host's retries are left alone. */
   inServiceTrouble(modelClass: string): boolean {
     const until = this.#serviceTrouble.get(modelClass)
@@ -378,6 +416,19 @@ export class PoolRuntime {
     })
   }
 
+  /** Whether a cooldown that keeps this account from serving the model class holds now. */
+  isCooling(account: Account, modelClass: string): boolean {
+    const now = this.now()
+    const cooldowns = this.store.state.cooldowns
+    for (const key of candidateCooldownKeys(
+      { id: account.id, ...this.organizationOf(account) },
+      modelClass,
+    )) {
+      if ((cooldowns[key]?.until ?? 0) > now) return true
+    }
+    return false
+  }
+
   /** After a success, ends the expired cooldowns of the account so their escalation starts again from step 1. */
   forgetExpiredCooldowns(account: Account, modelClass: string): void {
     const now = this.now()
@@ -387,11 +438,12 @@ export class PoolRuntime {
       const cooldown = cooldowns[key]
       return cooldown !== undefined && cooldown.until <= now
     })
-    if (stale.length === 0) return
+    if (stale.length === 0 || this.#clearing.has(account.id)) return
+    this.#clearing.add(account.id)
     this.background(
-      this.store.clearCooldowns(
-        (key) => stale.includes(key) && (this.store.state.cooldowns[key]?.until ?? 0) <= now,
-      ),
+      this.store
+        .clearCooldowns((key) => stale.includes(key) && (this.store.state.cooldowns[key]?.until ?? 0) <= now)
+        .finally(() => this.#clearing.delete(account.id)),
     )
   }
 
@@ -435,6 +487,14 @@ export class PoolRuntime {
       message: `keyrelay: account "${account.label}" reached its monthly budget ($${spentUsd.toFixed(2)} of $${budgetUsd.toFixed(2)}); it is out of rotation until ${iso(endsAt)} or until the budget changes.`,
     })
   }
+}
+
+const SNAPSHOT_INTERVAL_MS = 1000
+const ID = /^[\w.-]{1,200}$/
+
+function validId(value: string | null): string | undefined {
+  const trimmed = value?.trim()
+  return trimmed && ID.test(trimmed) ? trimmed : undefined
 }
 
 export function iso(ms: number): string {

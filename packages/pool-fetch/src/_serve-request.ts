@@ -21,13 +21,13 @@ import {
   type NoCandidate,
   type RateLimitSnapshot,
 } from "@keyrelay/rotation-strategies"
+import { createStreamObserver, type StreamObserver } from "@keyrelay/sse-transform"
 import { readIncomingRequest } from "./_incoming-request.ts"
 import { noAccountResponse } from "./_no-account.ts"
 import type { PoolRuntime } from "./_pool-runtime.ts"
 import { readRequestFacts } from "./_request-facts.ts"
 import { discard, type ReadResponse, readErrorResponse, rebuildResponse } from "./_responses.ts"
 import { type ServedEnd, serveSuccess } from "./_serve-success.ts"
-import type { ResolvedCredential } from "./credential-resolver.ts"
 
 /** Why an attempt's own controller fired (distinct from the caller's abort). */
 class AttemptTimeout extends Error {
@@ -72,7 +72,8 @@ export async function serveRequest(
   input: string | URL | Request,
   init: RequestInit | undefined,
 ): Promise<Response> {
-  const incoming = await readIncomingRequest(input, init)
+  const read = readIncomingRequest(input, init)
+  const incoming = read instanceof Promise ? await read : read
   const signal = incoming.signal
   signal?.throwIfAborted()
   const facts = readRequestFacts(incoming.text)
@@ -184,16 +185,20 @@ export async function serveRequest(
     if (attempts >= settings.maxAttempts || now >= deadline) return giveUp(undefined, routedAll)
 
     const account = accounts.find((a) => a.id === pick) as Account
-    let credential: ResolvedCredential
-    try {
-      credential = await runtime.resolver.resolve(account)
-    } catch (error) {
-      credentialFailed(runtime, account, error)
-      exclude.add(account.id)
-      lastReason = `its credential is unavailable`
-      continue
+    let credential = runtime.resolver.cached(account)
+    if (credential === undefined) {
+      try {
+        credential = await runtime.resolver.resolve(account)
+      } catch (error) {
+        credentialFailed(runtime, account, error)
+        exclude.add(account.id)
+        lastReason = "its credential is unavailable"
+        continue
+      }
+      signal?.throwIfAborted()
+      // While the credential was being minted, another request may have learned that this group is cooling.
+      if (runtime.isCooling(account, modelClass)) continue
     }
-    signal?.throwIfAborted()
 
     let outgoing: ReturnType<typeof buildOutgoingRequest>
     try {
@@ -235,8 +240,13 @@ export async function serveRequest(
     )
     const attemptStarted = runtime.now()
     let response: Response
+    let observer: StreamObserver | undefined
     try {
-      response = await runtime.fetch(outgoing.url, { ...outgoing.init, signal: controller.signal })
+      const pending = runtime.fetch(outgoing.url, { ...outgoing.init, signal: controller.signal })
+      // The observer is made while the network works: its cost stays off the caller's time to first byte.
+      if (facts.stream && messages)
+        observer = createStreamObserver({ now: runtime.now, startedAt: attemptStarted })
+      response = await pending
     } catch (error) {
       clearTimeout(timer)
       unlink()
@@ -259,12 +269,12 @@ export async function serveRequest(
     clearTimeout(timer)
 
     if (response.status >= 200 && response.status < 300) {
-      const classification = classifyResponse({
-        status: response.status,
-        headers: response.headers,
-        ...context(runtime, account, modelClass),
-      })
-      runtime.record(account, classification, modelClass, true)
+      runtime.record(
+        account,
+        runtime.success(account, modelClass, response.status, response.headers),
+        modelClass,
+        true,
+      )
       runtime.forgetExpiredCooldowns(account, modelClass)
       runtime.served(account, modelClass, lastReason)
       if (last !== undefined) discard(last.read)
@@ -274,6 +284,7 @@ export async function serveRequest(
         now: runtime.now,
         startedAt: attemptStarted,
         idleTimeoutMs: settings.streamIdleTimeoutMs,
+        observer,
         abort: (reason) => controller.abort(reason),
         onEnd: (end) => {
           unlink()

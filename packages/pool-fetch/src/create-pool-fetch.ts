@@ -194,9 +194,13 @@ export async function createPoolFetch(options: PoolFetchOptions = {}): Promise<P
       )
   }
 
-  const poolFetch = (async (input: string | URL | Request, init?: RequestInit) => {
-    assertOpen()
-    return serveRequest(runtime, input, init)
+  const poolFetch = ((input: string | URL | Request, init?: RequestInit) => {
+    try {
+      assertOpen()
+      return serveRequest(runtime, input, init)
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }) as PoolFetch
   Object.defineProperties(poolFetch, {
     store: { value: store, enumerable: true },

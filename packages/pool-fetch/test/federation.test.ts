@@ -1,12 +1,19 @@
-// Workload identity federation end to end through pool-fetch: an identity token (test-signed JWT, from a file or a
-// command) exchanged at the mock's /v1/oauth/token by the SDK's oidcFederationProvider in its TokenCache, the
+// Workload identity federation end to end through pool-fetch: an identity token (a test-signed JWT from a file or a
+// command, or an ID token from a sign-in to a real OpenID Provider) exchanged at the mock's /v1/oauth/token by the SDK's oidcFederationProvider in its TokenCache, the
 // minted bearer token on /v1/messages, and a 401 → invalidate → re-mint once.
 import { generateKeyPairSync, randomUUID, sign } from "node:crypto"
 import { mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { createOAuthClient, startLoopbackSignIn } from "@keyrelay/oauth-pkce"
+import {
+  Browser,
+  OIDC_ACCOUNT_ID,
+  OIDC_CLIENT_ID,
+  startOidcProvider,
+} from "@keyrelay/test-utils/oidc-provider"
 import { afterEach, describe, expect, it } from "vitest"
-import { ACCESS_TOKEN_SLOT } from "../src/index.ts"
+import { ACCESS_TOKEN_SLOT, IDENTITY_TOKEN_SLOT, identityTokenStore } from "../src/index.ts"
 import { ORG_B, type Pool, send, startPool } from "./_pool.ts"
 
 const ISSUER = "https://idp.keyrelay.test"
@@ -174,5 +181,76 @@ describe("federation with a command identity token", () => {
     const failed = events.find((e) => e.type === "credential-failed")
     expect(failed?.message).toContain('"ci"')
     expect(failed?.message).toContain("401")
+  })
+})
+
+describe("federation with an oauth identity token (a sign-in to the user's own identity provider)", () => {
+  it("exchanges fresh ID tokens from a real OpenID Provider, rotating the refresh token in the store", async () => {
+    const idp = await startOidcProvider()
+    try {
+      fixture = await startPool({
+        labels: [],
+        mock: {
+          issuers: [{ issuer: idp.issuer }],
+          federationRules: [
+            {
+              id: "fdrl_oidc",
+              issuer: idp.issuer,
+              organizationId: ORG_B,
+              serviceAccountId: "svac_test",
+              subjectPrefix: OIDC_ACCOUNT_ID,
+              label: "oidc-federation",
+            },
+          ],
+        },
+      })
+      const { pool, store, mock } = fixture
+      const account = await store.addAccount({
+        label: "laptop",
+        credential: {
+          kind: "federation",
+          federationRuleId: "fdrl_oidc",
+          organizationId: ORG_B,
+          serviceAccountId: "svac_test",
+          identityToken: {
+            source: "oauth",
+            issuer: idp.issuer,
+            clientId: OIDC_CLIENT_ID,
+            scopes: ["openid", "offline_access"],
+          },
+        },
+        baseUrl: mock.url,
+      })
+      // What `keyrelay login` does: sign in once, keep the tokens in the account's slot.
+      const client = createOAuthClient({ issuer: idp.issuer, clientId: OIDC_CLIENT_ID })
+      const session = await startLoopbackSignIn({ client, parameters: { prompt: "consent" } })
+      await new Browser().visit(session.url)
+      await identityTokenStore(store, account.id).save(await session.result)
+
+      expect((await send(pool)).status).toBe(200)
+      // The minted token is refused once: the pool re-mints with a fresh ID token (a refresh at the provider).
+      mock.script({
+        match: { credential: "oidc-federation" },
+        respond: { kind: "error", error: "authentication" },
+      })
+      expect((await send(pool)).status).toBe(200)
+      expect(mock.requests.map((r) => `${r.path} ${r.response?.status}`)).toEqual([
+        "/v1/oauth/token 200",
+        "/v1/messages 200",
+        "/v1/messages 401",
+        "/v1/oauth/token 200",
+        "/v1/messages 200",
+      ])
+      expect(idp.refreshes).toHaveLength(1)
+      const stored = JSON.parse(
+        (await store.readTokenSlot(account.id, IDENTITY_TOKEN_SLOT))?.value.reveal() ?? "{}",
+      )
+      expect(stored.idTokenSpent).toBe(true)
+      expect(stored.refreshToken).toBeDefined()
+    } finally {
+      await fixture?.close()
+      fixture = undefined
+      await idp.close()
+    }
   })
 })

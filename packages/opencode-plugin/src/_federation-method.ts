@@ -27,7 +27,8 @@ const defaultDependencies: FederationSignInDependencies = {
   },
   async startSignIn(client) {
     const { startLoopbackSignIn } = await import("@keyrelay/oauth-pkce")
-    return startLoopbackSignIn({ client })
+    // Many identity providers grant the refresh token (offline_access) only with explicit consent.
+    return startLoopbackSignIn({ client, parameters: { prompt: "consent" } })
   },
   async openBrowser(url) {
     const { openBrowser } = await import("@keyrelay/oauth-pkce")

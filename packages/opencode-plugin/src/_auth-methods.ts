@@ -78,20 +78,28 @@ function text(inputs: Record<string, string> | undefined, key: string): string {
   return (inputs?.[key] ?? "").trim()
 }
 
-/** Adds the account, refusing a label another account already has (labels name accounts in the CLI). */
-async function addAccount(
-  context: AuthMethodContext,
-  label: string,
-  credential: CredentialInput,
-): Promise<void> {
+/**
+ * Throws unless `label` can name a new account: labels name accounts in toasts and in the CLI
+ * (`keyrelay enable work`), so they are unique, case-insensitively.
+ */
+export function assertLabelFree(store: AccountStore, label: string): void {
   if (label === "")
     throw new OpencodePluginError(OPENCODE_PLUGIN_ERROR_CODES.INVALID_INPUT, "Give the account a label.")
-  const store = await context.store()
   if (store.listAccounts().some((account) => account.label.toLowerCase() === label.toLowerCase()))
     throw new OpencodePluginError(
       OPENCODE_PLUGIN_ERROR_CODES.INVALID_INPUT,
       `An account is already labelled "${label}" in keyrelay's pool; choose another label.`,
     )
+}
+
+/** Adds the account under a free label; the same credential already in the pool counts as done. */
+async function addAccount(
+  context: AuthMethodContext,
+  label: string,
+  credential: CredentialInput,
+): Promise<void> {
+  const store = await context.store()
+  assertLabelFree(store, label)
   try {
     await store.addAccount({ label, credential })
   } catch (error) {

@@ -6,7 +6,7 @@
 import type { AccountStore } from "@keyrelay/account-store"
 import type { LoopbackSignIn, OAuthClient, StoredTokenSet, TokenSet, TokenStore } from "@keyrelay/oauth-pkce"
 import { KEYRELAY_AUTH_MARKER } from "./_auth-marker.ts"
-import type { AuthMethod, AuthMethodContext } from "./_auth-methods.ts"
+import { type AuthMethod, type AuthMethodContext, assertLabelFree } from "./_auth-methods.ts"
 import { OPENCODE_PLUGIN_ERROR_CODES, OpencodePluginError } from "./opencode-plugin-error.ts"
 
 /** The parts of oauth-pkce and pool-fetch the method uses; tests pass fakes. */
@@ -121,7 +121,6 @@ export function federationSignInMethod(
       let signIn: LoopbackSignIn
       try {
         for (const [key, problem] of [
-          ["label", label === "" ? "Give the account a label." : undefined],
           [
             "federationRuleId",
             matching(/^fdrl_\w+$/, "a federation rule id (fdrl_…)")(text(inputs, "federationRuleId")),
@@ -136,12 +135,7 @@ export function federationSignInMethod(
           if (problem !== undefined)
             throw new OpencodePluginError(OPENCODE_PLUGIN_ERROR_CODES.INVALID_INPUT, `${key}: ${problem}`)
         }
-        const store = await context.store()
-        if (store.listAccounts().some((a) => a.label.toLowerCase() === label.toLowerCase()))
-          throw new OpencodePluginError(
-            OPENCODE_PLUGIN_ERROR_CODES.INVALID_INPUT,
-            `An account is already labelled "${label}" in keyrelay's pool; choose another label.`,
-          )
+        assertLabelFree(await context.store(), label)
         const client = await dependencies.createClient({
           issuer,
           clientId: text(inputs, "clientId"),

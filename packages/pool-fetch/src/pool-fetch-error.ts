@@ -4,6 +4,14 @@ const MARKER = Symbol.for("keyrelay.error.PoolFetchError")
 export const POOL_FETCH_ERROR_CODES = {
   /** An option passed to a factory is missing or malformed. */
   INVALID_OPTIONS: "ERR_POOL_INVALID_OPTIONS",
+  /** An account's credential could not be resolved (missing variable, failed command, profile or exchange). */
+  CREDENTIAL_UNAVAILABLE: "ERR_POOL_CREDENTIAL_UNAVAILABLE",
+  /** No account with that id is in the pool (perhaps removed by another process). */
+  ACCOUNT_NOT_FOUND: "ERR_POOL_ACCOUNT_NOT_FOUND",
+  /** The request body is a kind that cannot be sent twice (and so cannot fail over) and could not be read. */
+  BODY_UNREADABLE: "ERR_POOL_BODY_UNREADABLE",
+  /** The pool fetch was used after `close()`. */
+  CLOSED: "ERR_POOL_CLOSED",
 } as const
 
 /** One of POOL_FETCH_ERROR_CODES. */
@@ -23,13 +31,13 @@ export class PoolFetchError extends Error {
     this.code = code
   }
 
-  /** Recognises an PoolFetchError even when it comes from another installed copy of this package. */
+  /** Recognises a PoolFetchError even when it comes from another installed copy of this package. */
   static isInstance(value: unknown): value is PoolFetchError {
     return typeof value === "object" && value !== null && (value as { [MARKER]?: unknown })[MARKER] === true
   }
 }
 
-/** Whether `value` is an PoolFetchError (from any installed copy of this package). */
+/** Whether `value` is a PoolFetchError (from any installed copy of this package). */
 export function isPoolFetchError(value: unknown): value is PoolFetchError {
   return PoolFetchError.isInstance(value)
 }

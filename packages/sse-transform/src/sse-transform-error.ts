@@ -4,6 +4,10 @@ const MARKER = Symbol.for("keyrelay.error.SseTransformError")
 export const SSE_TRANSFORM_ERROR_CODES = {
   /** An option passed to a factory is missing or malformed. */
   INVALID_OPTIONS: "ERR_SSE_INVALID_OPTIONS",
+  /** Something other than a Uint8Array was written to a transform; pipe a response body's bytes through it. */
+  INVALID_CHUNK: "ERR_SSE_INVALID_CHUNK",
+  /** An event mapper's `map` threw, or returned an event that cannot be serialized; the mapper's stream fails. */
+  MAP_FAILED: "ERR_SSE_MAP_FAILED",
 } as const
 
 /** One of SSE_TRANSFORM_ERROR_CODES. */

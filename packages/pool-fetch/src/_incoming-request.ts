@@ -1,0 +1,77 @@
+import { POOL_FETCH_ERROR_CODES, PoolFetchError } from "./pool-fetch-error.ts"
+
+/** The host's request in a shape that can be sent more than once (failover re-sends the same body). */
+export interface IncomingRequest {
+  url: string
+  /** The host's init without its body and signal, headers as given. */
+  init: RequestInit
+  /** A string or bytes, sent as they came; `undefined` without a body. */
+  body: string | Uint8Array | undefined
+  /** The body as text, for reading its model; `undefined` when it is not UTF-8 text. */
+  text: string | undefined
+  signal: AbortSignal | undefined
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true })
+
+function isRequest(value: unknown): value is Request {
+  return typeof Request !== "undefined" && value instanceof Request
+}
+
+function asText(body: string | Uint8Array | undefined): string | undefined {
+  if (body === undefined || typeof body === "string") return body
+  try {
+    return decoder.decode(body)
+  } catch {
+    return undefined
+  }
+}
+
+async function replayable(body: unknown): Promise<string | Uint8Array | undefined> {
+  if (body === undefined || body === null) return undefined
+  if (typeof body === "string") return body
+  if (body instanceof Uint8Array) return body
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
+  if (body instanceof ArrayBuffer) return new Uint8Array(body)
+  // Streams, blobs, form data, search params: read once into bytes, so the request can be sent again.
+  try {
+    return new Uint8Array(await new Response(body as NonNullable<RequestInit["body"]>).arrayBuffer())
+  } catch (error) {
+    throw new PoolFetchError(
+      POOL_FETCH_ERROR_CODES.BODY_UNREADABLE,
+      "The request body could not be read; pass a string, bytes or a stream that has not been read yet.",
+      { cause: error },
+    )
+  }
+}
+
+/**
+ * The host's `fetch(input, init)` as one replayable request: a `Request`'s URL, method, headers, body and signal
+ * are taken unless `init` overrides them, and a body that is not a string or bytes is read into bytes once.
+ */
+export async function readIncomingRequest(
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+): Promise<IncomingRequest> {
+  let url: string
+  let base: RequestInit = {}
+  let body: unknown = init?.body
+  let signal = init?.signal ?? undefined
+  if (isRequest(input)) {
+    url = input.url
+    base = { method: input.method, headers: input.headers }
+    signal ??= input.signal
+    if (init?.body === undefined && input.body !== null) body = await input.arrayBuffer()
+  } else {
+    url = typeof input === "string" ? input : input.href
+  }
+  const { body: _body, signal: _signal, ...rest } = init ?? {}
+  const bytes = await replayable(body)
+  return {
+    url,
+    init: { ...base, ...rest },
+    body: bytes,
+    text: asText(bytes),
+    signal,
+  }
+}

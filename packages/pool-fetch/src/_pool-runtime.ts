@@ -1,0 +1,432 @@
+// The state one pool fetch keeps between requests, and the bookkeeping every outcome goes through: what the store
+// records (health, bucket, cooldowns, limit snapshots, organizations), what the user hears (events), which accounts
+// are out of rotation right now (disabled in flight, over budget), and what serves each model class.
+import type {
+  Account,
+  AccountStore,
+  StoreConfig,
+  RateLimitSnapshot as StoreRateLimitSnapshot,
+} from "@keyrelay/account-store"
+import {
+  type Candidate,
+  type Classification,
+  candidateCooldownKeys,
+  createStrategy,
+  groupKey,
+  STRATEGY_NAMES,
+  type Strategy,
+  type StrategyName,
+  takeToken,
+  updateHealth,
+} from "@keyrelay/rotation-strategies"
+import { BudgetTracker } from "./_budget-tracker.ts"
+import type { Sleep } from "./_sleep.ts"
+import { createPricing, type PriceTable, type Pricing } from "./cost-of.ts"
+import type { CredentialResolver } from "./credential-resolver.ts"
+import type { PoolEvent } from "./pool-events.ts"
+
+/** The settings in force for one request: options over the store's config over the defaults. */
+export interface PoolSettings {
+  strategy: StrategyName | undefined
+  waitBudgetMs: number
+  maxAttempts: number
+  deadlineMs: number
+  streamHeadersTimeoutMs: number
+  serviceRetries: number
+  extraBetas: readonly string[]
+}
+
+/** Overrides of the store's config (and of the defaults) given to `createPoolFetch`. */
+export interface PoolSettingsOverrides {
+  strategy?: StrategyName
+  waitBudgetMs?: number
+  maxAttempts?: number
+  deadlineMs?: number
+  streamHeadersTimeoutMs?: number
+  serviceRetries?: number
+  extraBetas?: readonly string[]
+}
+
+export const DEFAULT_SETTINGS = Object.freeze({
+  waitBudgetMs: 5_000,
+  maxAttempts: 4,
+  deadlineMs: 600_000,
+  streamHeadersTimeoutMs: 60_000,
+  serviceRetries: 1,
+})
+
+/** How long after a service error (529/500/504) the pool leaves retrying to the host. */
+export const SERVICE_TROUBLE_MS = 30_000
+
+export interface RuntimeOptions {
+  store: AccountStore
+  fetch: typeof fetch
+  now: () => number
+  random: () => number
+  sleep: Sleep
+  host: string | undefined
+  directory: string | undefined
+  overrides: PoolSettingsOverrides
+  pricing: PriceTable | undefined
+  resolver: CredentialResolver
+  onEvent: ((event: PoolEvent) => void) | undefined
+}
+
+function isStrategyName(value: unknown): value is StrategyName {
+  return typeof value === "string" && (STRATEGY_NAMES as readonly string[]).includes(value)
+}
+
+export class PoolRuntime {
+  readonly store: AccountStore
+  readonly fetch: typeof fetch
+  readonly now: () => number
+  readonly random: () => number
+  readonly sleep: Sleep
+  readonly host: string | undefined
+  readonly directory: string | undefined
+  readonly resolver: CredentialResolver
+  readonly budget: BudgetTracker
+  readonly #overrides: PoolSettingsOverrides
+  readonly #pricingOverrides: PriceTable | undefined
+  readonly #onEvent: ((event: PoolEvent) => void) | undefined
+  readonly #strategies = new Map<string, Strategy>()
+  /** Organizations learned from responses, ahead of the store's write. */
+  readonly #learned = new Map<string, { organizationId?: string; workspaceId?: string }>()
+  readonly #learning = new Set<string>()
+  /** Accounts this pool disabled whose write is still in flight. */
+  readonly #disabling = new Set<string>()
+  readonly #lastServed = new Map<string, string>()
+  readonly #serviceTrouble = new Map<string, number>()
+  readonly #budgetNotified = new Set<string>()
+  readonly #unpricedNotified = new Set<string>()
+  /** Store writes started off the hot path (learned organizations, disabled accounts, cleared cooldowns). */
+  readonly #writes = new Set<Promise<unknown>>()
+  #pricing: Pricing
+  #pricingConfig: StoreConfig["pricing"] | undefined
+
+  constructor(options: RuntimeOptions) {
+    this.store = options.store
+    this.fetch = options.fetch
+    this.now = options.now
+    this.random = options.random
+    this.sleep = options.sleep
+    this.host = options.host
+    this.directory = options.directory
+    this.resolver = options.resolver
+    this.#overrides = options.overrides
+    this.#pricingOverrides = options.pricing
+    this.#onEvent = options.onEvent
+    this.budget = new BudgetTracker(options.store, options.now)
+    this.#pricing = createPricing(this.#pricingTable())
+    this.#pricingConfig = options.store.config.pricing
+  }
+
+  #pricingTable(): PriceTable {
+    return { ...(this.#pricingOverrides ?? {}), ...this.store.config.pricing }
+  }
+
+  /** The price table in force (the store's `config.pricing` over the built-in table), rebuilt when the config changes. */
+  get pricing(): Pricing {
+    if (this.store.config.pricing !== this.#pricingConfig) {
+      this.#pricingConfig = this.store.config.pricing
+      this.#pricing = createPricing(this.#pricingTable())
+    }
+    return this.#pricing
+  }
+
+  /** Runs a store write in the background: its failure never reaches a request, `idle()` waits for it. */
+  background(write: Promise<unknown>): void {
+    const tracked = write.catch(() => {}).finally(() => this.#writes.delete(tracked))
+    this.#writes.add(tracked)
+  }
+
+  /** Resolves once every background write has settled. */
+  async idle(): Promise<void> {
+    while (this.#writes.size > 0) await Promise.all([...this.#writes])
+  }
+
+  settings(): PoolSettings {
+    const config = this.store.config
+    const o = this.#overrides
+    const strategy = o.strategy ?? config.strategy
+    return {
+      strategy: isStrategyName(strategy) ? strategy : undefined,
+      waitBudgetMs: o.waitBudgetMs ?? config.waitBudgetMs ?? DEFAULT_SETTINGS.waitBudgetMs,
+      maxAttempts: o.maxAttempts ?? config.maxAttempts ?? DEFAULT_SETTINGS.maxAttempts,
+      deadlineMs: o.deadlineMs ?? config.deadlineMs ?? DEFAULT_SETTINGS.deadlineMs,
+      streamHeadersTimeoutMs: o.streamHeadersTimeoutMs ?? DEFAULT_SETTINGS.streamHeadersTimeoutMs,
+      serviceRetries: o.serviceRetries ?? DEFAULT_SETTINGS.serviceRetries,
+      extraBetas: o.extraBetas ?? config.extraBetas,
+    }
+  }
+
+  /** One strategy instance per name, kept (round-robin remembers its position). */
+  strategy(name: string | undefined): Strategy {
+    const chosen = isStrategyName(name) ? name : "sticky"
+    let strategy = this.#strategies.get(chosen)
+    if (strategy === undefined) {
+      strategy = createStrategy(chosen)
+      this.#strategies.set(chosen, strategy)
+    }
+    return strategy
+  }
+
+  emit(event: PoolEvent): void {
+    try {
+      this.#onEvent?.(event)
+    } catch {
+      // A listener's failure never breaks a request.
+    }
+  }
+
+  account(id: string): Account | undefined {
+    return this.store.getAccount(id)
+  }
+
+  /** The organization and workspace an account is known to belong to (learned now or stored). */
+  organizationOf(account: Account): { organizationId?: string; workspaceId?: string } {
+    return this.#learned.get(account.id) ?? account.learned ?? {}
+  }
+
+  /** Whether an account can be a candidate now: enabled, not being disabled, not over its budget. */
+  inRotation(account: Account): boolean {
+    return account.enabled && !this.#disabling.has(account.id) && !this.budget.isOver(account)
+  }
+
+  candidate(account: Account): Candidate {
+    const state = this.store.state.accounts[account.id]
+    const org = this.organizationOf(account)
+    return {
+      id: account.id,
+      priority: account.priority,
+      organizationId: org.organizationId,
+      workspaceId: org.workspaceId,
+      health: state?.health,
+      bucket: state?.bucket,
+      lastUsedAt: state?.lastUsedAt,
+      pinned: account.pinned,
+    }
+  }
+
+  lastServed(modelClass: string): string | undefined {
+    return this.#lastServed.get(modelClass)
+  }
+
+  /** Records which account served a model class; says so when it changed. */
+  served(account: Account, modelClass: string, previousFailure: string | undefined): void {
+    const previous = this.#lastServed.get(modelClass)
+    this.#serviceTrouble.delete(modelClass)
+    if (previous === account.id) return
+    this.#lastServed.set(modelClass, account.id)
+    const before = previous === undefined ? undefined : this.account(previous)
+    const why = previousFailure === undefined ? "" : ` (${previousFailure.replace(/\.$/, "")})`
+    this.emit({
+      type: "account-switched",
+      at: this.now(),
+      level: previous === undefined ? "info" : previousFailure === undefined ? "info" : "warning",
+      message:
+        before === undefined
+          ? `keyrelay: account "${account.label}" serves ${modelClass}.`
+          : `keyrelay: switched ${modelClass} from "${before.label}" to "${account.label}"${why}.`,
+      accountId: account.id,
+      label: account.label,
+      modelClass,
+      ...(before === undefined ? {} : { previousAccountId: before.id, previousLabel: before.label }),
+      ...(previousFailure === undefined ? {} : { reason: previousFailure }),
+    })
+  }
+
+  /** Whether a service error was seen for this model class recently, so the host's retries are left alone. */
+  inServiceTrouble(modelClass: string): boolean {
+    const until = this.#serviceTrouble.get(modelClass)
+    return until !== undefined && until > this.now()
+  }
+
+  serviceTrouble(modelClass: string): void {
+    this.#serviceTrouble.set(modelClass, this.now() + SERVICE_TROUBLE_MS)
+  }
+
+  /**
+   * Records one classified outcome of an account: health, token bucket, the cooldown it charged, the limits it
+   * announced, the organization it named; and tells the user what they lose (a cooling group, an exhausted
+   * organization). Memory only; the store writes later.
+   */
+  record(account: Account, classification: Classification, modelClass: string, used: boolean): void {
+    const now = this.now()
+    const learned = this.#learn(account, classification)
+    const state = this.store.state.accounts[account.id]
+    const cooldowns =
+      classification.key !== undefined && classification.cooldown !== undefined
+        ? { [classification.key]: classification.cooldown }
+        : undefined
+    const previous =
+      classification.key === undefined ? undefined : this.store.state.cooldowns[classification.key]
+    const org = learned ?? this.organizationOf(account)
+    this.store.recordOutcome({
+      accountId: account.id,
+      at: now,
+      class: classification.class,
+      ...(classification.status === undefined ? {} : { status: classification.status }),
+      reason: classification.reason,
+      used,
+      ...(classification.health === "none"
+        ? {}
+        : { health: updateHealth(state?.health, classification.health, now) }),
+      ...(used ? { bucket: takeToken(state?.bucket, now) } : {}),
+      ...(cooldowns === undefined ? {} : { cooldowns }),
+      ...(classification.rateLimits === undefined
+        ? {}
+        : {
+            rateLimits: {
+              [groupKey({ id: account.id, organizationId: org.organizationId }, modelClass)]:
+                // rotation-strategies' snapshot is the shape account-store keeps (its schema is loose on purpose).
+                classification.rateLimits as unknown as StoreRateLimitSnapshot,
+            },
+          }),
+    })
+    if (cooldowns !== undefined && (previous === undefined || previous.until <= now))
+      this.#announceCooldown(account, classification, org.organizationId)
+  }
+
+  #announceCooldown(account: Account, c: Classification, organizationId: string | undefined): void {
+    const until = c.cooldown?.until as number
+    const key = c.key as string
+    const underlying = c.class === "stream" ? c.underlying : c.class
+    const base = { at: this.now(), accountId: account.id, label: account.label, key, until, reason: c.reason }
+    if (underlying === "rate-limit") {
+      this.emit({
+        ...base,
+        type: "group-cooling",
+        level: "warning",
+        message: `keyrelay: "${account.label}" is rate-limited; its limit group waits until ${iso(until)}.`,
+      })
+    } else if (
+      underlying === "credit" ||
+      underlying === "billing" ||
+      underlying === "spend-limit" ||
+      underlying === "spend-cap"
+    ) {
+      this.emit({
+        ...base,
+        type: "organization-exhausted",
+        level: "error",
+        class: underlying,
+        ...(organizationId === undefined ? {} : { organizationId }),
+        message: `keyrelay: the organization of "${account.label}" is out (${underlying}) until ${iso(until)}: ${c.reason}`,
+      })
+    }
+  }
+
+  #learn(account: Account, c: Classification): { organizationId?: string; workspaceId?: string } | undefined {
+    if (c.organizationId === undefined && c.workspaceId === undefined) return undefined
+    const known = this.organizationOf(account)
+    const next = {
+      ...known,
+      ...(c.organizationId === undefined ? {} : { organizationId: c.organizationId }),
+      ...(c.workspaceId === undefined ? {} : { workspaceId: c.workspaceId }),
+    }
+    if (next.organizationId === known.organizationId && next.workspaceId === known.workspaceId) return next
+    this.#learned.set(account.id, next)
+    if (!this.#learning.has(account.id)) {
+      this.#learning.add(account.id)
+      const write = async (): Promise<void> => {
+        // Writes the latest learned value; loops if a newer one arrived while writing.
+        for (;;) {
+          const value = this.#learned.get(account.id)
+          if (value === undefined) return
+          await this.store.learnOrganization(account.id, value)
+          if (this.#learned.get(account.id) === value) {
+            this.#learned.delete(account.id)
+            return
+          }
+        }
+      }
+      this.background(write().finally(() => this.#learning.delete(account.id)))
+    }
+    return next
+  }
+
+  /** Takes a revoked key out of the pool (written to the store, in force at once) and says why. */
+  disable(account: Account, reason: string): void {
+    if (this.#disabling.has(account.id)) return
+    this.#disabling.add(account.id)
+    const at = this.now()
+    const disabledReason = `revoked or expired: 401 at ${iso(at)}`
+    this.background(
+      this.store
+        .updateAccount(account.id, { enabled: false, disabledReason })
+        .finally(() => this.#disabling.delete(account.id)),
+    )
+    this.emit({
+      type: "account-disabled",
+      at,
+      level: "error",
+      accountId: account.id,
+      label: account.label,
+      reason: disabledReason,
+      message: `keyrelay: account "${account.label}" was disabled (${disabledReason}): ${reason} Re-enable it with \`keyrelay enable ${account.label}\` once fixed.`,
+    })
+  }
+
+  /** After a success, ends the expired cooldowns of the account so their escalation starts again from step 1. */
+  forgetExpiredCooldowns(account: Account, modelClass: string): void {
+    const now = this.now()
+    const cooldowns = this.store.state.cooldowns
+    const org = this.organizationOf(account)
+    const stale = candidateCooldownKeys({ id: account.id, ...org }, modelClass).filter((key) => {
+      const cooldown = cooldowns[key]
+      return cooldown !== undefined && cooldown.until <= now
+    })
+    if (stale.length === 0) return
+    this.background(
+      this.store.clearCooldowns(
+        (key) => stale.includes(key) && (this.store.state.cooldowns[key]?.until ?? 0) <= now,
+      ),
+    )
+  }
+
+  /** Adds a served request's cost to the month; says so once when it reaches the account's budget. */
+  spend(account: Account, microUsd: number | undefined, model: string): void {
+    if (microUsd === undefined) {
+      if (!this.#unpricedNotified.has(model)) {
+        this.#unpricedNotified.add(model)
+        this.emit({
+          type: "model-unpriced",
+          at: this.now(),
+          level: "warning",
+          model,
+          message: `keyrelay: model ${model} has no price; its tokens are counted but not its cost. Add it to config.pricing.`,
+        })
+      }
+      return
+    }
+    this.budget.add(account, microUsd)
+    this.noteBudget(account)
+  }
+
+  /** Emits `budget-reached` once per account and month when the account is over its budget. */
+  noteBudget(account: Account): void {
+    if (!this.budget.isOver(account)) return
+    const { month, endsAt } = this.budget.month
+    const key = `${account.id}:${month}:${account.monthlyBudgetUsd}`
+    if (this.#budgetNotified.has(key)) return
+    this.#budgetNotified.add(key)
+    const spentUsd = this.budget.spentMicroUsd(account.id) / 1_000_000
+    const budgetUsd = account.monthlyBudgetUsd as number
+    this.emit({
+      type: "budget-reached",
+      at: this.now(),
+      level: "warning",
+      accountId: account.id,
+      label: account.label,
+      month,
+      spentUsd,
+      budgetUsd,
+      message: `keyrelay: account "${account.label}" reached its monthly budget ($${spentUsd.toFixed(2)} of $${budgetUsd.toFixed(2)}); it is out of rotation until ${iso(endsAt)} or until the budget changes.`,
+    })
+  }
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z")
+}

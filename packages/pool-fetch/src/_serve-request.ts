@@ -1,0 +1,450 @@
+// One request, step by step (DESIGN.md): rules → candidates → strategy → credential → request-rewrite → classify →
+// fail over (before any body byte reaches the caller) or stream the success through the observer → usage and cost.
+import type { Account } from "@keyrelay/account-store"
+import {
+  buildOutgoingRequest,
+  isRequestRewriteError,
+  REQUEST_REWRITE_ERROR_CODES,
+} from "@keyrelay/request-rewrite"
+import {
+  backoffDelay,
+  type Classification,
+  classifyResponse,
+  classifyStreamFailure,
+  classifyTransportError,
+  cooldownKey,
+  DEFAULT_COOLDOWN_POLICY,
+  DEFAULT_RETRY_POLICY,
+  fastModeClass,
+  type KeyedMap,
+  modelClassOf,
+  type NoCandidate,
+  type RateLimitSnapshot,
+} from "@keyrelay/rotation-strategies"
+import { readIncomingRequest } from "./_incoming-request.ts"
+import { noAccountResponse } from "./_no-account.ts"
+import type { PoolRuntime } from "./_pool-runtime.ts"
+import { readRequestFacts } from "./_request-facts.ts"
+import { discard, type ReadResponse, readErrorResponse, rebuildResponse } from "./_responses.ts"
+import { type ServedEnd, serveSuccess } from "./_serve-success.ts"
+import type { ResolvedCredential } from "./credential-resolver.ts"
+
+/** Why an attempt's own controller fired (distinct from the caller's abort). */
+class AttemptTimeout extends Error {
+  override readonly name = "TimeoutError"
+  readonly code = "ETIMEDOUT"
+}
+
+/** Links the caller's signal to one attempt's controller; `unlink` once the attempt's response is fully read. */
+function linkSignal(signal: AbortSignal | undefined, controller: AbortController): () => void {
+  if (signal === undefined) return () => {}
+  const onAbort = (): void => controller.abort(signal.reason)
+  if (signal.aborted) onAbort()
+  else signal.addEventListener("abort", onAbort, { once: true })
+  return () => signal.removeEventListener("abort", onAbort)
+}
+
+function pathOf(url: string): string {
+  const start = url.indexOf("//")
+  const slash = url.indexOf("/", start < 0 ? 0 : start + 2)
+  if (slash < 0) return "/"
+  const query = url.indexOf("?", slash)
+  return query < 0 ? url.slice(slash) : url.slice(slash, query)
+}
+
+function mergeHeaders(init: RequestInit, extra: Readonly<Record<string, string>> | undefined): RequestInit {
+  if (extra === undefined) return init
+  const headers = new Headers(init.headers)
+  for (const [name, value] of Object.entries(extra)) if (!headers.has(name)) headers.set(name, value)
+  return { ...init, headers }
+}
+
+/** The last failed response kept to hand back when the pool gives up (a real error beats a made-up one). */
+interface LastFailure {
+  read: ReadResponse
+  classification: Classification
+  account: Account
+}
+
+/** Serves one request through the pool; resolves with what the caller gets, rejects only as fetch would. */
+export async function serveRequest(
+  runtime: PoolRuntime,
+  input: string | URL | Request,
+  init: RequestInit | undefined,
+): Promise<Response> {
+  const incoming = await readIncomingRequest(input, init)
+  const signal = incoming.signal
+  signal?.throwIfAborted()
+  const facts = readRequestFacts(incoming.text)
+  const messages = /\/v1\/messages\/?$/.test(pathOf(incoming.url))
+  const model = facts.model
+  const baseClass = model === undefined ? "default" : modelClassOf(model)
+  const modelClass = facts.fast ? fastModeClass(baseClass) : baseClass
+  const settings = runtime.settings()
+  const startedAt = runtime.now()
+  const deadline = startedAt + settings.deadlineMs
+  const exclude = new Set<string>()
+  const avoid = new Set<string>()
+  const refreshed = new Set<string>()
+  let attempts = 0
+  let serviceRetries = 0
+  let transportFailures = 0
+  let waited = 0
+  let forced: string | undefined
+  let last: LastFailure | undefined
+  let lastReason: string | undefined
+  let transportError: unknown
+
+  const giveUp = (report: NoCandidate | undefined, routed: readonly Account[]): Response => {
+    if (
+      last !== undefined &&
+      (last.classification.class === "service" || last.classification.class === "caller")
+    )
+      return rebuildResponse(last.read)
+    if (last !== undefined) discard(last.read)
+    if (last === undefined && transportError !== undefined) throw transportError
+    const fresh =
+      report === undefined || report.earliest === null
+        ? runtime.strategy(settings.strategy).pick(
+            routed.filter((a) => runtime.inRotation(a)).map((a) => runtime.candidate(a)),
+            {
+              now: runtime.now(),
+              random: runtime.random,
+              modelClass,
+              cooldowns: runtime.store.state.cooldowns,
+            },
+          )
+        : report
+    const final: NoCandidate =
+      typeof fresh === "string" ? (report ?? { unavailable: [], earliest: null }) : fresh
+    return noAccountResponse(runtime, final, { routed, model })
+  }
+
+  for (;;) {
+    const route = runtime.store.resolveRoute({
+      ...(runtime.directory === undefined ? {} : { directory: runtime.directory }),
+      ...(model === undefined ? {} : { model }),
+    })
+    const routedAll =
+      route.ruleId === undefined ? runtime.store.listAccounts() : routedAccounts(runtime, route.accountIds)
+    const accounts: Account[] = []
+    for (const id of route.accountIds) {
+      const account = runtime.account(id)
+      if (account !== undefined && runtime.inRotation(account)) accounts.push(account)
+      else if (account !== undefined) runtime.noteBudget(account)
+    }
+    const now = runtime.now()
+    let pick: string | NoCandidate
+    if (forced !== undefined && accounts.some((a) => a.id === forced)) {
+      pick = forced
+      forced = undefined
+    } else {
+      pick =
+        accounts.length === 0
+          ? { unavailable: [], earliest: null }
+          : runtime.strategy(settings.strategy ?? route.strategy).pick(
+              accounts.map((a) => runtime.candidate(a)),
+              {
+                now,
+                random: runtime.random,
+                modelClass,
+                cooldowns: runtime.store.state.cooldowns,
+                rateLimits: runtime.store.state.rateLimits as KeyedMap<RateLimitSnapshot>,
+                stickyId: runtime.lastServed(modelClass),
+                exclude,
+                avoid,
+              },
+            )
+    }
+
+    if (typeof pick !== "string") {
+      if (avoid.size > 0 && pick.unavailable.some((u) => u.cause === "avoided")) {
+        // Avoiding a refused group only orders the failover; with nobody else left, the group may serve again.
+        avoid.clear()
+        continue
+      }
+      const wait = pick.earliest === null ? Number.POSITIVE_INFINITY : Math.max(0, pick.earliest - now)
+      if (
+        attempts < settings.maxAttempts &&
+        waited + wait <= settings.waitBudgetMs &&
+        now + wait <= deadline
+      ) {
+        await runtime.sleep(wait, signal)
+        waited += wait
+        continue
+      }
+      return giveUp(pick, routedAll)
+    }
+    if (attempts >= settings.maxAttempts || now >= deadline) return giveUp(undefined, routedAll)
+
+    const account = accounts.find((a) => a.id === pick) as Account
+    let credential: ResolvedCredential
+    try {
+      credential = await runtime.resolver.resolve(account)
+    } catch (error) {
+      credentialFailed(runtime, account, error)
+      exclude.add(account.id)
+      lastReason = `its credential is unavailable`
+      continue
+    }
+    signal?.throwIfAborted()
+
+    let outgoing: ReturnType<typeof buildOutgoingRequest>
+    try {
+      outgoing = buildOutgoingRequest({
+        url: incoming.url,
+        init: {
+          ...mergeHeaders(incoming.init, credential.headers),
+          ...(incoming.body === undefined ? {} : { body: incoming.body as NonNullable<RequestInit["body"]> }),
+        },
+        account: { baseUrl: account.baseUrl ?? credential.baseUrl },
+        credential: credential.request,
+        betas: settings.extraBetas,
+        ...(runtime.host === undefined ? {} : { host: runtime.host }),
+      })
+    } catch (error) {
+      const code = isRequestRewriteError(error) ? error.code : undefined
+      if (
+        code === REQUEST_REWRITE_ERROR_CODES.INVALID_BASE_URL ||
+        code === REQUEST_REWRITE_ERROR_CODES.INSECURE_BASE_URL ||
+        code === REQUEST_REWRITE_ERROR_CODES.INVALID_CREDENTIAL
+      ) {
+        credentialFailed(runtime, account, error)
+        exclude.add(account.id)
+        continue
+      }
+      throw error
+    }
+
+    attempts++
+    const controller = new AbortController()
+    const unlink = linkSignal(signal, controller)
+    const headersBy = Math.min(
+      deadline,
+      facts.stream ? runtime.now() + settings.streamHeadersTimeoutMs : deadline,
+    )
+    const timer = setTimeout(
+      () => controller.abort(new AttemptTimeout("no response headers in time")),
+      Math.max(0, headersBy - runtime.now()),
+    )
+    const attemptStarted = runtime.now()
+    let response: Response
+    try {
+      response = await runtime.fetch(outgoing.url, { ...outgoing.init, signal: controller.signal })
+    } catch (error) {
+      clearTimeout(timer)
+      unlink()
+      if (signal?.aborted) throw signal.reason ?? error
+      const timedOut = controller.signal.aborted && controller.signal.reason instanceof AttemptTimeout
+      const classification = classifyTransportError(
+        timedOut ? controller.signal.reason : error,
+        context(runtime, account, modelClass),
+      )
+      runtime.record(account, classification, modelClass, true)
+      exclude.add(account.id)
+      lastReason = classification.reason
+      transportError = error
+      transportFailures++
+      // A network error before headers gets the next account once; twice in a row, the network is the problem.
+      if (transportFailures >= 2)
+        return last === undefined ? Promise.reject(error) : giveUp(undefined, routedAll)
+      continue
+    }
+    clearTimeout(timer)
+
+    if (response.status >= 200 && response.status < 300) {
+      const classification = classifyResponse({
+        status: response.status,
+        headers: response.headers,
+        ...context(runtime, account, modelClass),
+      })
+      runtime.record(account, classification, modelClass, true)
+      runtime.forgetExpiredCooldowns(account, modelClass)
+      runtime.served(account, modelClass, lastReason)
+      if (last !== undefined) discard(last.read)
+      return serveSuccess(response, {
+        messages,
+        toolNames: outgoing.toolNames,
+        now: runtime.now,
+        startedAt: attemptStarted,
+        onEnd: (end) => {
+          unlink()
+          finishServed(runtime, account, modelClass, model, end, signal?.aborted === true)
+        },
+      })
+    }
+
+    let read: ReadResponse
+    try {
+      read = await readErrorResponse(response)
+    } catch (error) {
+      unlink()
+      if (signal?.aborted) throw signal.reason ?? error
+      const classification = classifyTransportError(error, context(runtime, account, modelClass))
+      runtime.record(account, classification, modelClass, true)
+      exclude.add(account.id)
+      lastReason = classification.reason
+      continue
+    }
+    unlink()
+    const classification = classifyResponse({
+      status: read.status,
+      headers: read.headers,
+      body: read.text,
+      ...context(runtime, account, modelClass),
+      credential: credential.refreshable ? "refreshable" : "static",
+      refreshed: refreshed.has(account.id),
+      attempt: serviceRetries,
+      retryPolicy: { ...DEFAULT_RETRY_POLICY, maxRetries: settings.serviceRetries },
+    })
+    runtime.record(account, classification, modelClass, true)
+    if (last !== undefined) discard(last.read)
+    last = { read, classification, account }
+    lastReason = classification.reason
+
+    switch (classification.action) {
+      case "return":
+        if (classification.class === "service") runtime.serviceTrouble(modelClass)
+        return rebuildResponse(read)
+      case "refresh-credential":
+        runtime.resolver.invalidate(account.id, credential.generation)
+        refreshed.add(account.id)
+        forced = account.id
+        continue
+      case "disable-account":
+        runtime.disable(account, classification.reason)
+        exclude.add(account.id)
+        continue
+      case "next-account":
+        exclude.add(account.id)
+        continue
+      case "next-group":
+        exclude.add(account.id)
+        if (classification.key !== undefined) avoid.add(classification.key)
+        continue
+      case "retry": {
+        // A service error is not the account's fault, and the host retries too: the pool spends at most
+        // `serviceRetries` per request, and none while the model class had trouble recently.
+        const trouble = runtime.inServiceTrouble(modelClass)
+        runtime.serviceTrouble(modelClass)
+        const delay = classification.retryDelayMs ?? 0
+        if (trouble || runtime.now() + delay >= deadline) return rebuildResponse(read)
+        serviceRetries++
+        await runtime.sleep(delay, signal)
+        continue
+      }
+    }
+  }
+}
+
+function routedAccounts(runtime: PoolRuntime, ids: readonly string[]): Account[] {
+  const out: Account[] = []
+  for (const id of ids) {
+    const account = runtime.account(id)
+    if (account !== undefined) out.push(account)
+  }
+  return out
+}
+
+function context(runtime: PoolRuntime, account: Account, modelClass: string) {
+  const org = runtime.organizationOf(account)
+  return {
+    now: runtime.now(),
+    random: runtime.random,
+    account: { id: account.id, organizationId: org.organizationId, workspaceId: org.workspaceId },
+    modelClass,
+    cooldowns: runtime.store.state.cooldowns,
+  }
+}
+
+/** A credential that cannot be resolved keeps its account out for an escalating while; the user hears why. */
+function credentialFailed(runtime: PoolRuntime, account: Account, error: unknown): void {
+  const now = runtime.now()
+  const key = cooldownKey("account", { accountId: account.id })
+  const previous = runtime.store.state.cooldowns[key]
+  const level =
+    previous !== undefined && now - previous.until < DEFAULT_COOLDOWN_POLICY.forgetAfterMs
+      ? previous.level + 1
+      : 1
+  const until =
+    now +
+    backoffDelay(DEFAULT_COOLDOWN_POLICY.transport, level, runtime.random, DEFAULT_COOLDOWN_POLICY.jitter)
+  const reason = error instanceof Error ? error.message : "its credential could not be resolved"
+  runtime.store.recordOutcome({
+    accountId: account.id,
+    at: now,
+    class: "auth",
+    reason,
+    used: false,
+    cooldowns: { [key]: { until, level, class: "auth", reason, since: now } },
+  })
+  runtime.emit({
+    type: "credential-failed",
+    at: now,
+    level: "error",
+    accountId: account.id,
+    label: account.label,
+    kind: account.credential.kind,
+    reason,
+    message: `keyrelay: ${reason}`,
+  })
+}
+
+/** When a served body ends: its outcome (a broken stream is charged) and its usage and cost. */
+function finishServed(
+  runtime: PoolRuntime,
+  account: Account,
+  modelClass: string,
+  requestedModel: string | undefined,
+  end: ServedEnd,
+  aborted: boolean,
+): void {
+  const summary = end.summary
+  if (summary === undefined) return
+  const classification = classifyStreamFailure({
+    summary: {
+      sawMessageStop: summary.sawMessageStop,
+      error:
+        summary.error === null
+          ? null
+          : { type: summary.error.type ?? undefined, message: summary.error.message ?? undefined },
+    },
+    aborted: aborted || end.cancelled,
+    ...context(runtime, account, modelClass),
+  })
+  if (classification.class !== "ok") {
+    runtime.record(account, classification, modelClass, false)
+    if (classification.class === "stream") {
+      runtime.emit({
+        type: "stream-failed",
+        at: runtime.now(),
+        level: "warning",
+        accountId: account.id,
+        label: account.label,
+        reason: classification.reason,
+        message: `keyrelay: a response from "${account.label}" broke off: ${classification.reason}`,
+      })
+    }
+  }
+  const model = summary.model ?? requestedModel
+  if (model === undefined) return
+  const usage = summary.usage
+  const cost = runtime.pricing.costOf(model, usage)
+  runtime.store.recordUsage({
+    accountId: account.id,
+    model,
+    ...(runtime.directory === undefined ? {} : { project: runtime.directory }),
+    at: runtime.now(),
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    cacheWrite5mTokens: Math.max(
+      usage.cacheCreation5mTokens,
+      usage.cacheCreationTokens - usage.cacheCreation1hTokens,
+    ),
+    cacheWrite1hTokens: usage.cacheCreation1hTokens,
+    cacheReadTokens: usage.cacheReadTokens,
+    webSearchRequests: usage.webSearchRequests,
+    costMicroUsd: cost ?? null,
+  })
+  runtime.spend(account, cost, model)
+}

@@ -1,3 +1,4 @@
+import type { ParseError } from "jsonc-parser"
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { homedir } from "node:os"
 import { dirname, isAbsolute, join } from "node:path"
@@ -70,11 +71,11 @@ export function pluginEntryMatches(entry: unknown): boolean {
 
 async function parseJsonc(text: string): Promise<{ value: unknown; error?: string }> {
   const { parse, printParseErrorCode } = await import("jsonc-parser")
-  const errors: { error: number; offset: number }[] = []
+  const errors: ParseError[] = []
   const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false })
   if (errors.length > 0) {
     const first = errors[0]!
-    return { value, error: `${printParseErrorCode(first.error as never)} at offset ${first.offset}` }
+    return { value, error: `${printParseErrorCode(first.error)} at offset ${first.offset}` }
   }
   return { value }
 }

@@ -2,3 +2,5 @@ export { CLI_ERROR_CODES, CliError, type CliErrorCode, isCliError } from "./cli-
 export type { InputStream, OutputStream, RunOptions } from "./_context.ts"
 export { run } from "./run.ts"
 export { VERSION } from "./version.ts"
+export { JSON_SCHEMAS } from "./json-schemas.ts"
+export { OPENCODE_AUTH_MARKER, OPENCODE_AUTH_MARKER_KEY, OPENCODE_PLUGIN_NAME } from "./opencode-marker.ts"

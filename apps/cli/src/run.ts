@@ -1,6 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from "node:util"
 import { usageError } from "./cli-error.ts"
-import { type CommandSpec, findCommand, GLOBAL_OPTIONS, type OptionSpec } from "./_commands.ts"
+import { type CommandSpec, findCommand, GLOBAL_OPTIONS, type OptionSpec, type ParsedCommand } from "./_commands.ts"
 import { Context, type GlobalFlags, type RunOptions } from "./_context.ts"
 import { refuseSecretsInArgv } from "./_secret-guard.ts"
 
@@ -121,7 +121,7 @@ async function execute(argv: readonly string[], options: RunOptions, holder: { c
   }
   if (ctx.flags.json && !spec.json) throw usageError(`\`keyrelay ${spec.name}\` has no --json output.`)
   const handler = (await spec.load()).default
-  return (await handler(ctx, { positionals: parsed.positionals, values: parsed.values })) ?? 0
+  return (await handler(ctx, { positionals: parsed.positionals, values: parsed.values as ParsedCommand["values"] })) ?? 0
 }
 
 async function report(ctx: Context, error: unknown): Promise<number> {

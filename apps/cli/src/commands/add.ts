@@ -128,7 +128,7 @@ async function federationCredential(ctx: Context, values: Values): Promise<Crede
         "A federation account needs an identity token source: --identity-token-file, --identity-token-command, or --oidc-issuer with --oidc-client-id.",
       )
     }
-    source = await askChoice(ctx, "Where does the identity token come from?", [
+    source = await askChoice<"file" | "command" | "oauth">(ctx, "Where does the identity token come from?", [
       { value: "file", label: "a file", hint: "a projected token, rotated by the platform" },
       { value: "command", label: "a command", hint: "prints a fresh ID token" },
       { value: "oauth", label: "sign in", hint: "your identity provider, with `keyrelay login`" },
@@ -180,7 +180,7 @@ const add: CommandHandler = async (ctx, { positionals, values }) => {
   kind ??= impliedKind(values)
   if (kind === undefined) {
     if (ctx.interactive) {
-      kind = await askChoice(ctx, "What kind of credential?", [
+      kind = await askChoice<Kind>(ctx, "What kind of credential?", [
         { value: "api-key", label: "API key", hint: "sk-ant-api…, asked for hidden" },
         { value: "env", label: "environment variable", hint: "read when used" },
         { value: "command", label: "command", hint: "1Password, pass, a vault CLI" },

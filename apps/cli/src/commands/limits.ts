@@ -54,7 +54,8 @@ function bucketText(limit: LimitView, name: "requests" | "inputTokens" | "output
   const refilled = bucket.resetAt != null && bucket.resetAt <= now
   const remaining = refilled ? bucket.limit : bucket.remaining
   const reset = !refilled && bucket.resetAt != null && remaining < bucket.limit ? ` (full ${formatIn(bucket.resetAt, now)})` : ""
-  return `${formatCount(remaining)}/${formatCount(bucket.limit)}${reset}`
+  const count = name === "requests" ? (n: number) => n.toLocaleString("en-US") : formatCount
+  return `${count(remaining)}/${count(bucket.limit)}${reset}`
 }
 
 const limits: CommandHandler = async (ctx, { values }) => {

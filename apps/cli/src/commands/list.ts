@@ -47,7 +47,7 @@ const list: CommandHandler = async (ctx) => {
   )
   const notes = views.flatMap((view) => whyLines(view, now))
   if (notes.length > 0) ctx.print("", ...notes)
-  const untested = views.filter((v) => v.organizationId === undefined && v.account.enabled).length
+  const untested = views.filter((v) => v.organizationId === undefined && !v.lastOutcome && v.account.enabled).length
   if (untested > 0) {
     ctx.print("", style.dim(`${plural(untested, "account")} not tested yet: \`keyrelay test\` learns organization and workspace.`))
   }
@@ -100,6 +100,12 @@ function whyLines(view: AccountView, now: number): string[] {
   for (const cooldown of view.cooldowns) {
     const what = cooldown.modelClass ? `${cooldown.modelClass} cooling down` : `cooling down (${cooldown.scope})`
     lines.push(`${label}: ${what} until ${new Date(cooldown.until).toISOString()} (${formatIn(cooldown.until, now)}) — ${cooldown.reason}`)
+  }
+  const last = view.lastOutcome
+  if (last && last.class !== "ok" && view.account.enabled) {
+    lines.push(
+      `${label}: last answer ${last.status ?? ""} ${last.class} ${formatAgo(last.at, now)}${last.reason ? ` — ${last.reason}` : ""}`.replace(/  +/g, " "),
+    )
   }
   if (view.budget?.overBudget) lines.push(`${label}: over its monthly budget. \`keyrelay budget ${label} <USD>\` raises it.`)
   return lines

@@ -1,5 +1,3 @@
-import stringWidth from "fast-string-width"
-
 /** ANSI styles that collapse to the identity when color is off (NO_COLOR, --no-color, not a terminal). */
 export interface Style {
   readonly enabled: boolean
@@ -66,9 +64,35 @@ export function wantsUnicode(env: Record<string, string | undefined>): boolean {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes is the point
 const ANSI = /\u001b\[[0-9;]*m/g
 
-/** The number of terminal columns a string takes (ANSI escapes take none, wide characters two). */
+/**
+ * The number of terminal columns a string takes: ANSI color escapes take none, combining marks and zero-width
+ * joiners none, East Asian wide characters and emoji two, everything else one. Hand-written rather than a library
+ * because the libraries that do this compile large Unicode-property regexes at import, which costs more than the
+ * whole of `keyrelay list`'s own work (startup budget: 150 ms); a table only needs column widths.
+ */
 export function displayWidth(text: string): number {
-  return stringWidth(text)
+  const plain = text.includes("\u001b") ? text.replace(ANSI, "") : text
+  if (/^[\x20-\x7e]*$/.test(plain)) return plain.length
+  let width = 0
+  for (const char of plain) width += charWidth(char.codePointAt(0)!)
+  return width
+}
+
+function charWidth(code: number): number {
+  if (code < 0x20 || (code >= 0x7f && code < 0xa0)) return 0
+  if ((code >= 0x300 && code < 0x370) || code === 0x200b || code === 0x200c || code === 0x200d) return 0
+  if (code >= 0xfe00 && code <= 0xfe0f) return 0
+  return (code >= 0x1100 && code <= 0x115f) ||
+    (code >= 0x2e80 && code <= 0xa4cf && code !== 0x303f) ||
+    (code >= 0xac00 && code <= 0xd7a3) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0xfe30 && code <= 0xfe4f) ||
+    (code >= 0xff00 && code <= 0xff60) ||
+    (code >= 0xffe0 && code <= 0xffe6) ||
+    (code >= 0x1f300 && code <= 0x1faff) ||
+    (code >= 0x20000 && code <= 0x3fffd)
+    ? 2
+    : 1
 }
 
 /** Cuts a plain string to `width` columns, ending with `…` when something was cut. */

@@ -10,6 +10,7 @@ export const CONFIG_KEYS: Readonly<Record<string, { description: string; optiona
   deadlineMs: { description: "the longest one request may take over all attempts", optional: true },
   extraBetas: { description: "anthropic-beta values added to every request (JSON array or a,b)", optional: false },
   pricing: { description: "USD per million tokens by model glob, over the built-in table", optional: false },
+  toasts: { description: "OpenCode toasts, as one object", optional: false },
   "toasts.enabled": { description: "OpenCode toasts on or off", optional: false },
   "toasts.onSwitch": { description: "a toast when the serving account changes", optional: true },
   "toasts.durationMs": { description: "how long a toast stays", optional: true },

@@ -1,6 +1,7 @@
 import type { CommandHandler } from "../_commands.ts"
 import { CONFIG_KEYS, getValue } from "../_config-keys.ts"
 import { JSON_SCHEMA_VERSION } from "../_json.ts"
+import { renderTable } from "../_table.ts"
 
 function show(value: unknown): string {
   return value === undefined ? "(not set)" : typeof value === "string" ? value : JSON.stringify(value)
@@ -20,10 +21,18 @@ const configGet: CommandHandler = async (ctx, { positionals }) => {
     ctx.printJson({ version: JSON_SCHEMA_VERSION, config })
     return 0
   }
-  const width = Math.max(...Object.keys(CONFIG_KEYS).map((k) => k.length))
-  for (const [name, { description }] of Object.entries(CONFIG_KEYS)) {
-    ctx.print(`${name.padEnd(width)}  ${show(getValue(config, name))}  ${ctx.style.dim(description)}`)
-  }
+  const leaves = Object.entries(CONFIG_KEYS).filter(
+    ([name]) => !Object.keys(CONFIG_KEYS).some((k) => k.startsWith(`${name}.`)),
+  )
+  ctx.print(
+    ...renderTable(
+      [{ header: "SETTING" }, { header: "VALUE", shrink: true, min: 10 }, { header: "WHAT", shrink: true, min: 10 }],
+      leaves.map(([name, { description }]) => [name, show(getValue(config, name)), description]),
+      { width: ctx.width, header: ctx.style.dim },
+    ),
+    "",
+    ctx.style.dim("Change one: `keyrelay config set <setting> <value>`; files: `keyrelay config path`."),
+  )
   return 0
 }
 export default configGet

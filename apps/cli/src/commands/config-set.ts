@@ -7,10 +7,11 @@ const configSet: CommandHandler = async (ctx, { positionals }) => {
   const store = await ctx.store()
   const [key, text] = positionals as [string, string | undefined]
   const value = text === undefined ? undefined : parseValue(key, text)
-  // Nested settings are read, changed and written under one lock, so a concurrent change to a sibling survives.
+  // A nested setting (toasts.onSwitch) is written as its whole parent object, so it is read and written under one
+  // lock: an empty patch re-reads config.json under the lock and hands back the current settings.
   const config = await store.withLock(async () => {
-    await store.reload()
-    return store.updateConfig(patchFor(store.config, key, value))
+    const current = await store.updateConfig({})
+    return store.updateConfig(patchFor(current, key, value))
   })
   const now = getValue(config, key)
   if (ctx.flags.json) ctx.printJson({ version: JSON_SCHEMA_VERSION, key, value: now ?? null })

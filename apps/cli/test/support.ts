@@ -198,3 +198,66 @@ export function expectSchema(command: string, document: unknown): void {
   const ok = validate(document)
   expect(ok ? [] : validate.errors, `keyrelay ${command} --json does not match its schema`).toEqual([])
 }
+
+/** A `keyrelay` running on a pseudo-terminal (util-linux `script`), typed at like a person would. */
+export interface PtyCli {
+  /** The screen output so far, without ANSI escapes. */
+  screen(): string
+  /** Raw output so far (escapes included). */
+  raw(): string
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>
+  type(text: string): Promise<void>
+  done: Promise<{ code: number }>
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are what is stripped
+const ESCAPES = /\u001b\[[0-9;?]*[A-Za-z]|\u001b[()][A-Z0-9]|\r/g
+
+/** Starts `keyrelay <args>` on a 100×40 pseudo-terminal in the sandbox's environment. */
+export function startPty(sandbox: Sandbox, args: string[]): PtyCli {
+  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ")
+  const child = spawn("script", ["-qfec", `stty cols 100 rows 40; exec ${quoted}`, "/dev/null"], {
+    cwd: join(sandbox.root, "project"),
+    env: { ...sandbox.env, TERM: "xterm-256color" },
+    stdio: ["pipe", "pipe", "pipe"],
+  })
+  let out = ""
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d))
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d))
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000)
+  const done = new Promise<{ code: number }>((resolve) =>
+    child.on("close", (code) => {
+      clearTimeout(timer)
+      const result = { args, code: code ?? -1, stdout: out, stderr: "" }
+      allRuns.push(result)
+      assertNoSecrets(result)
+      resolve({ code: code ?? -1 })
+    }),
+  )
+  const screen = () => out.replace(ESCAPES, "")
+  return {
+    screen,
+    raw: () => out,
+    done,
+    waitFor(pattern, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const started = Date.now()
+        const poll = setInterval(() => {
+          if (pattern.test(screen())) {
+            clearInterval(poll)
+            resolve()
+          } else if (Date.now() - started > timeoutMs || child.exitCode !== null) {
+            clearInterval(poll)
+            reject(new Error(`no ${pattern} on the terminal:\n${screen()}`))
+          }
+        }, 20)
+      })
+    },
+    async type(text) {
+      for (const char of text) {
+        child.stdin.write(char)
+        await new Promise((r) => setTimeout(r, 3))
+      }
+    },
+  }
+}

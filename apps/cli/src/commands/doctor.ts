@@ -263,7 +263,7 @@ const doctor: CommandHandler = async (ctx, { values }) => {
   ctx.configureStore({ lockTimeoutMs: 3000 })
   const timeoutMs = typeof values.timeout === "string" ? parseInteger(values.timeout, "--timeout", 1) : 15_000
   const home = await ctx.home()
-  const checks: Check[] = [...permissionChecks(home)]
+  const checks: Check[] = []
   let store: AccountStore | undefined
   try {
     store = await ctx.store()
@@ -275,6 +275,8 @@ const doctor: CommandHandler = async (ctx, { values }) => {
       fix: "follow the message above, then run `keyrelay doctor` again",
     })
   }
+  // After opening: a file the store moved aside is no longer there to be judged.
+  checks.unshift(...permissionChecks(home))
   if (store) {
     checks.push(
       ...store.problems.map(problemCheck),

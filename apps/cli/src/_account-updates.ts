@@ -1,6 +1,6 @@
 import type { Account, AccountPatch } from "@keyrelay/account-store"
-import type { Context } from "./_context.ts"
 import { findAccounts } from "./_account-ref.ts"
+import type { Context } from "./_context.ts"
 import { accountJson, JSON_SCHEMA_VERSION } from "./_json.ts"
 
 /**

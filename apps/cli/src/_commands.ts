@@ -10,7 +10,8 @@ export interface OptionSpec {
   description: string
 }
 
-/** What a command module exports by default. */
+/** What a command module exports by default: resolves to the exit code, or nothing for 0. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing succeeded (exit 0)
 export type CommandHandler = (ctx: Context, args: ParsedCommand) => Promise<number | undefined | void>
 
 /** The parsed command line of one command. */
@@ -42,7 +43,11 @@ export interface CommandSpec {
 /** Options every command takes. */
 export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   json: { type: "boolean", description: "print JSON (read commands; schema: `keyrelay schema <command>`)" },
-  home: { type: "string", value: "DIR", description: "the keyrelay store directory (default $KEYRELAY_HOME)" },
+  home: {
+    type: "string",
+    value: "DIR",
+    description: "the keyrelay store directory (default $KEYRELAY_HOME)",
+  },
   "no-color": { type: "boolean", description: "no color (also NO_COLOR=1)" },
   help: { type: "boolean", short: "h", description: "show help" },
 }
@@ -68,16 +73,38 @@ export const COMMANDS: readonly CommandSpec[] = [
       "config-dir": { type: "string", value: "DIR", description: "profile: the Anthropic config directory" },
       "federation-rule": { type: "string", value: "ID", description: "federation: the rule id (fdrl_…)" },
       organization: { type: "string", value: "ID", description: "federation: the organization id" },
-      "service-account": { type: "string", value: "ID", description: "federation: the service account (svac_…)" },
+      "service-account": {
+        type: "string",
+        value: "ID",
+        description: "federation: the service account (svac_…)",
+      },
       workspace: { type: "string", value: "ID", description: "federation: the workspace id (wrkspc_…)" },
-      "identity-token-file": { type: "string", value: "PATH", description: "federation: a file with the ID token" },
-      "identity-token-command": { type: "string", value: "CMD", description: "federation: a command printing it" },
+      "identity-token-file": {
+        type: "string",
+        value: "PATH",
+        description: "federation: a file with the ID token",
+      },
+      "identity-token-command": {
+        type: "string",
+        value: "CMD",
+        description: "federation: a command printing it",
+      },
       "oidc-issuer": { type: "string", value: "URL", description: "federation: sign in at this OIDC issuer" },
       "oidc-client-id": { type: "string", value: "ID", description: "federation: the OIDC client id" },
-      "oidc-scope": { type: "string", multiple: true, value: "SCOPE", description: "federation: an OIDC scope" },
+      "oidc-scope": {
+        type: "string",
+        multiple: true,
+        value: "SCOPE",
+        description: "federation: an OIDC scope",
+      },
       "oidc-audience": { type: "string", value: "AUD", description: "federation: the audience to ask for" },
       "base-url": { type: "string", value: "URL", description: "send this account's requests here" },
-      tag: { type: "string", multiple: true, value: "TAG", description: "a tag for routing rules (repeatable)" },
+      tag: {
+        type: "string",
+        multiple: true,
+        value: "TAG",
+        description: "a tag for routing rules (repeatable)",
+      },
       priority: { type: "string", value: "N", description: "higher is preferred (0)" },
       budget: { type: "string", value: "USD", description: "monthly budget in USD" },
       disabled: { type: "boolean", description: "add it disabled" },
@@ -163,7 +190,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       since: { type: "string", value: "WHEN", description: "YYYY-MM-DD, or 7d, 4w, 3m back (default 30d)" },
       until: { type: "string", value: "WHEN", description: "YYYY-MM-DD, or 1d back (default today)" },
-      by: { type: "string", multiple: true, value: "DIM", description: "account, model, project, day (or a,b)" },
+      by: {
+        type: "string",
+        multiple: true,
+        value: "DIM",
+        description: "account, model, project, day (or a,b)",
+      },
       account: { type: "string", value: "ACCOUNT", description: "only this account" },
       model: { type: "string", value: "MODEL", description: "only this model" },
       project: { type: "string", value: "DIR", description: "only this project directory" },
@@ -171,9 +203,11 @@ export const COMMANDS: readonly CommandSpec[] = [
       ascii: { type: "boolean", description: "draw bars with ASCII only" },
     },
     json: true,
-    details: ["Examples:", "  keyrelay usage --since 7d", "  keyrelay usage --by account,model --since 2026-01-01"].join(
-      "\n",
-    ),
+    details: [
+      "Examples:",
+      "  keyrelay usage --since 7d",
+      "  keyrelay usage --by account,model --since 2026-01-01",
+    ].join("\n"),
     load: () => import("./commands/usage.ts"),
   },
   {
@@ -204,10 +238,25 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "add a routing rule: requests from these directories / for these models use these accounts",
     positionals: { min: 0, max: 0 },
     options: {
-      dir: { type: "string", multiple: true, value: "GLOB", description: "project directory glob (repeatable)" },
+      dir: {
+        type: "string",
+        multiple: true,
+        value: "GLOB",
+        description: "project directory glob (repeatable)",
+      },
       model: { type: "string", multiple: true, value: "GLOB", description: "model id glob (repeatable)" },
-      account: { type: "string", multiple: true, value: "ACCOUNT", description: "use this account (repeatable)" },
-      tag: { type: "string", multiple: true, value: "TAG", description: "use accounts with this tag (repeatable)" },
+      account: {
+        type: "string",
+        multiple: true,
+        value: "ACCOUNT",
+        description: "use this account (repeatable)",
+      },
+      tag: {
+        type: "string",
+        multiple: true,
+        value: "TAG",
+        description: "use accounts with this tag (repeatable)",
+      },
       strategy: { type: "string", value: "NAME", description: "the strategy within this rule" },
       description: { type: "string", value: "TEXT", description: "a note shown by `rules list`" },
       first: { type: "boolean", description: "put it before the other rules" },
@@ -294,7 +343,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "doctor",
-    summary: "check files, permissions, the lock, OpenCode's setup and every credential; says how to fix each",
+    summary:
+      "check files, permissions, the lock, OpenCode's setup and every credential; says how to fix each",
     positionals: { min: 0, max: 0 },
     options: {
       offline: { type: "boolean", description: "skip the credential checks (no network)" },
@@ -320,7 +370,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: { min: 0, max: 0 },
     options: {
       "with-secrets": { type: "boolean", description: "include API keys (needs --output)" },
-      output: { type: "string", short: "o", value: "FILE", description: "write here (0600) instead of stdout" },
+      output: {
+        type: "string",
+        short: "o",
+        value: "FILE",
+        description: "write here (0600) instead of stdout",
+      },
     },
     load: () => import("./commands/export.ts"),
   },

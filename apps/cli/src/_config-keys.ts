@@ -1,14 +1,20 @@
 import type { StoreConfig } from "@keyrelay/account-store"
-import { usageError } from "./cli-error.ts"
 import { checkStrategy } from "./_strategies.ts"
+import { usageError } from "./cli-error.ts"
 
 /** Settings `config set|unset` know; `pricing.<model glob>` and `toasts.<field>` address one entry. */
 export const CONFIG_KEYS: Readonly<Record<string, { description: string; optional: boolean }>> = {
   strategy: { description: "how an account is picked (`keyrelay strategy`)", optional: true },
-  waitBudgetMs: { description: "how long a request may wait for capacity before a clear 429", optional: true },
+  waitBudgetMs: {
+    description: "how long a request may wait for capacity before a clear 429",
+    optional: true,
+  },
   maxAttempts: { description: "accounts tried per request", optional: true },
   deadlineMs: { description: "the longest one request may take over all attempts", optional: true },
-  extraBetas: { description: "anthropic-beta values added to every request (JSON array or a,b)", optional: false },
+  extraBetas: {
+    description: "anthropic-beta values added to every request (JSON array or a,b)",
+    optional: false,
+  },
   pricing: { description: "USD per million tokens by model glob, over the built-in table", optional: false },
   toasts: { description: "OpenCode toasts, as one object", optional: false },
   "toasts.enabled": { description: "OpenCode toasts on or off", optional: false },
@@ -21,7 +27,10 @@ export const CONFIG_KEYS: Readonly<Record<string, { description: string; optiona
 /** Reads a value: JSON when it parses (`true`, `3`, `["a"]`), else the plain string. */
 export function parseValue(key: string, text: string): unknown {
   if (key === "extraBetas" && !text.trim().startsWith("[")) {
-    return text.split(",").map((v) => v.trim()).filter(Boolean)
+    return text
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean)
   }
   try {
     return JSON.parse(text)
@@ -31,9 +40,12 @@ export function parseValue(key: string, text: string): unknown {
 }
 
 function known(key: string): { top: keyof StoreConfig; sub?: string } {
-  if (key.startsWith("pricing.") && key.length > "pricing.".length) return { top: "pricing", sub: key.slice(8) }
+  if (key.startsWith("pricing.") && key.length > "pricing.".length)
+    return { top: "pricing", sub: key.slice(8) }
   if (!(key in CONFIG_KEYS)) {
-    throw usageError(`Unknown setting "${key}". Settings: ${Object.keys(CONFIG_KEYS).join(", ")}, pricing.<model glob>.`)
+    throw usageError(
+      `Unknown setting "${key}". Settings: ${Object.keys(CONFIG_KEYS).join(", ")}, pricing.<model glob>.`,
+    )
   }
   const [top, sub] = key.split(".") as [keyof StoreConfig, string | undefined]
   return sub ? { top, sub } : { top }
@@ -54,7 +66,9 @@ export function getValue(config: Readonly<StoreConfig>, key: string): unknown {
 export function patchFor(config: Readonly<StoreConfig>, key: string, value: unknown): Partial<StoreConfig> {
   const { top, sub } = known(key)
   if (value === undefined && !(CONFIG_KEYS[key]?.optional ?? sub !== undefined)) {
-    throw usageError(`"${key}" cannot be unset; set it to another value with \`keyrelay config set ${key} <value>\`.`)
+    throw usageError(
+      `"${key}" cannot be unset; set it to another value with \`keyrelay config set ${key} <value>\`.`,
+    )
   }
   if (top === "strategy" && typeof value === "string") checkStrategy(value)
   if (sub === undefined) return { [top]: value } as Partial<StoreConfig>

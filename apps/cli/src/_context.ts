@@ -1,6 +1,6 @@
 import type { AccountStore } from "@keyrelay/account-store"
-import { CLI_ERROR_CODES, CliError } from "./cli-error.ts"
 import { createStyle, type Style, wantsColor, wantsUnicode } from "./_style.ts"
+import { CLI_ERROR_CODES, CliError } from "./cli-error.ts"
 
 /** A writable the CLI prints to: `process.stdout`/`stderr`, or a test's capture. */
 export interface OutputStream {
@@ -141,6 +141,7 @@ export class Context {
 
   /** Fails with NOT_INTERACTIVE unless the user can be asked; `hint` says which flag answers instead. */
   requireInteractive(hint: string): void {
-    if (!this.interactive) throw new CliError(CLI_ERROR_CODES.NOT_INTERACTIVE, `No terminal to ask on: ${hint}`)
+    if (!this.interactive)
+      throw new CliError(CLI_ERROR_CODES.NOT_INTERACTIVE, `No terminal to ask on: ${hint}`)
   }
 }

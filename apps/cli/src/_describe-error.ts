@@ -19,7 +19,9 @@ export function describeError(error: unknown): { code: string; message: string; 
 /** Errors of every keyrelay package carry a `Symbol.for("keyrelay.error.<Class>")` marker and a stable code. */
 function isKeyrelayError(error: unknown): error is Error & { code: string } {
   if (!(error instanceof Error) || typeof (error as { code?: unknown }).code !== "string") return false
-  return Object.getOwnPropertySymbols(error).some((symbol) => symbol.description?.startsWith("keyrelay.error."))
+  return Object.getOwnPropertySymbols(error).some((symbol) =>
+    symbol.description?.startsWith("keyrelay.error."),
+  )
 }
 
 /** Replaces anything shaped like an Anthropic key with its redacted form. */

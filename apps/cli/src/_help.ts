@@ -35,15 +35,22 @@ export function printOverview(ctx: Context): void {
 /** `keyrelay <command> --help`. */
 export function printCommandHelp(ctx: Context, spec: CommandSpec): void {
   const { bold } = ctx.style
-  const lines = [`${bold("Usage:")} keyrelay ${spec.name}${spec.args ? ` ${spec.args}` : ""} [options]`, "", spec.summary]
+  const lines = [
+    `${bold("Usage:")} keyrelay ${spec.name}${spec.args ? ` ${spec.args}` : ""} [options]`,
+    "",
+    spec.summary,
+  ]
   if (spec.aliases?.length) lines.push("", `Also: ${spec.aliases.map((a) => `keyrelay ${a}`).join(", ")}`)
   const subcommands = COMMANDS.filter((c) => c.name.startsWith(`${spec.name} `))
   if (subcommands.length > 0) {
     const width = Math.max(...subcommands.map((c) => c.name.length))
     lines.push("", bold("Commands:"), ...subcommands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`))
   }
-  if (spec.options && Object.keys(spec.options).length > 0) lines.push("", bold("Options:"), ...optionLines(spec.options))
-  const globals = spec.json ? GLOBAL_OPTIONS : Object.fromEntries(Object.entries(GLOBAL_OPTIONS).filter(([n]) => n !== "json"))
+  if (spec.options && Object.keys(spec.options).length > 0)
+    lines.push("", bold("Options:"), ...optionLines(spec.options))
+  const globals = spec.json
+    ? GLOBAL_OPTIONS
+    : Object.fromEntries(Object.entries(GLOBAL_OPTIONS).filter(([n]) => n !== "json"))
   lines.push("", bold("Options for every command:"), ...optionLines(globals))
   if (spec.details) lines.push("", spec.details)
   ctx.print(...lines)
@@ -59,7 +66,9 @@ export function suggest(word: string): string {
       if (!best || distance < best.distance) best = { name, distance }
     }
   }
-  return best && best.distance <= Math.max(1, Math.floor(word.length / 3)) ? ` Did you mean \`${best.name}\`?` : ""
+  return best && best.distance <= Math.max(1, Math.floor(word.length / 3))
+    ? ` Did you mean \`${best.name}\`?`
+    : ""
 }
 
 /** Edit distance counting a swap of neighbours as one edit (optimal string alignment), so `lsit` is near `list`. */
@@ -71,7 +80,8 @@ function editDistance(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1
       let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1)
       d[i]![j] = best
     }
   }

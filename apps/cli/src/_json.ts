@@ -1,6 +1,6 @@
 import type { Account, BudgetStatus, RateLimitSnapshot } from "@keyrelay/account-store"
-import type { AccountView, CooldownView, LimitView } from "./_pool-view.ts"
 import { isoOrNull } from "./_format.ts"
+import type { AccountView, CooldownView, LimitView } from "./_pool-view.ts"
 
 /** The version every `--json` document carries; bumped only for incompatible changes. */
 export const JSON_SCHEMA_VERSION = 1
@@ -42,14 +42,24 @@ export function cooldownJson(cooldown: CooldownView) {
 const BUCKETS = ["requests", "tokens", "inputTokens", "outputTokens"] as const
 
 export function snapshotBuckets(snapshot: RateLimitSnapshot) {
-  const buckets: Record<string, { limit: number | null; remaining: number | null; resetAt: string | null } | null> = {}
+  const buckets: Record<
+    string,
+    { limit: number | null; remaining: number | null; resetAt: string | null } | null
+  > = {}
   for (const name of BUCKETS) {
     const bucket = snapshot[name]
     buckets[name] = bucket
-      ? { limit: bucket.limit ?? null, remaining: bucket.remaining ?? null, resetAt: isoOrNull(bucket.resetAt) }
+      ? {
+          limit: bucket.limit ?? null,
+          remaining: bucket.remaining ?? null,
+          resetAt: isoOrNull(bucket.resetAt),
+        }
       : null
   }
-  return buckets as Record<(typeof BUCKETS)[number], { limit: number | null; remaining: number | null; resetAt: string | null } | null>
+  return buckets as Record<
+    (typeof BUCKETS)[number],
+    { limit: number | null; remaining: number | null; resetAt: string | null } | null
+  >
 }
 
 export function limitJson(limit: LimitView) {
@@ -69,7 +79,9 @@ export function spendJson(budget: BudgetStatus | undefined, month: string) {
     spentUsd: round((budget?.spentMicroUsd ?? 0) / 1_000_000, 6),
     budgetUsd: budget?.budgetUsd ?? null,
     fractionUsed:
-      budget?.fractionUsed === undefined || !Number.isFinite(budget.fractionUsed) ? null : round(budget.fractionUsed, 4),
+      budget?.fractionUsed === undefined || !Number.isFinite(budget.fractionUsed)
+        ? null
+        : round(budget.fractionUsed, 4),
     overBudget: budget?.overBudget ?? false,
     unpricedRequests: budget?.unpricedRequests ?? 0,
   }

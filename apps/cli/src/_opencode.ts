@@ -1,7 +1,7 @@
-import type { ParseError } from "jsonc-parser"
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { homedir } from "node:os"
 import { dirname, isAbsolute, join } from "node:path"
+import type { ParseError } from "jsonc-parser"
 import { OPENCODE_AUTH_MARKER_KEY, OPENCODE_PLUGIN_NAME } from "./opencode-marker.ts"
 
 /*
@@ -86,7 +86,13 @@ async function readSource(path: string, scope: ConfigSource["scope"]): Promise<C
   try {
     text = readFileSync(path, "utf8")
   } catch (error) {
-    return { source: path, scope, exists: true, unreadable: (error as NodeJS.ErrnoException).code ?? "unreadable", hasPlugin: false }
+    return {
+      source: path,
+      scope,
+      exists: true,
+      unreadable: (error as NodeJS.ErrnoException).code ?? "unreadable",
+      hasPlugin: false,
+    }
   }
   const { value, error } = await parseJsonc(text)
   const plugins = (value as { plugin?: unknown } | undefined)?.plugin
@@ -136,11 +142,13 @@ export function globalConfigFile(env: Env): string {
 export async function openCodeStatus(env: Env, cwd: string): Promise<OpenCodeStatus> {
   const configDir = openCodeConfigDir(env)
   const sources: ConfigSource[] = []
-  for (const name of ["opencode.jsonc", "opencode.json"]) sources.push(await readSource(join(configDir, name), "global"))
+  for (const name of ["opencode.jsonc", "opencode.json"])
+    sources.push(await readSource(join(configDir, name), "global"))
   if (env.OPENCODE_CONFIG) sources.push(await readSource(env.OPENCODE_CONFIG, "env"))
   const configDirs = [configDir]
   for (const dir of projectDirs(cwd).reverse()) {
-    for (const name of ["opencode.jsonc", "opencode.json"]) sources.push(await readSource(join(dir, name), "project"))
+    for (const name of ["opencode.jsonc", "opencode.json"])
+      sources.push(await readSource(join(dir, name), "project"))
     for (const name of ["opencode.jsonc", "opencode.json"]) {
       sources.push(await readSource(join(dir, ".opencode", name), "project"))
     }
@@ -185,7 +193,11 @@ async function authStatus(path: string, override: string | undefined): Promise<O
     try {
       text = readFileSync(path, "utf8")
     } catch (error) {
-      return { ...base, anthropic: "missing", unreadable: (error as NodeJS.ErrnoException).code ?? "unreadable" }
+      return {
+        ...base,
+        anthropic: "missing",
+        unreadable: (error as NodeJS.ErrnoException).code ?? "unreadable",
+      }
     }
   }
   let data: unknown
@@ -194,9 +206,12 @@ async function authStatus(path: string, override: string | undefined): Promise<O
   } catch {
     return { ...base, anthropic: "missing", unreadable: "not JSON" }
   }
-  const entry = (data as Record<string, unknown> | null)?.anthropic as { type?: unknown; key?: unknown } | undefined
+  const entry = (data as Record<string, unknown> | null)?.anthropic as
+    | { type?: unknown; key?: unknown }
+    | undefined
   if (!entry || typeof entry !== "object") return { ...base, anthropic: "missing" }
   if (entry.type === "api" && entry.key === OPENCODE_AUTH_MARKER_KEY) return { ...base, anthropic: "marker" }
-  if (entry.type === "api" && typeof entry.key === "string" && entry.key !== "") return { ...base, anthropic: "api-key" }
+  if (entry.type === "api" && typeof entry.key === "string" && entry.key !== "")
+    return { ...base, anthropic: "api-key" }
   return { ...base, anthropic: "other", otherType: typeof entry.type === "string" ? entry.type : "unknown" }
 }

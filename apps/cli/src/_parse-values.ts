@@ -3,7 +3,8 @@ import { usageError } from "./cli-error.ts"
 /** A number ≥ 0 (a budget in USD, seconds). @throws CliError ERR_CLI_USAGE */
 export function parseNonNegative(text: string, what: string): number {
   const value = Number(text)
-  if (text.trim() === "" || !Number.isFinite(value) || value < 0) throw usageError(`${what} must be a number ≥ 0.`)
+  if (text.trim() === "" || !Number.isFinite(value) || value < 0)
+    throw usageError(`${what} must be a number ≥ 0.`)
   return value
 }
 

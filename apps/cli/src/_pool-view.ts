@@ -1,4 +1,10 @@
-import type { Account, AccountStore, BudgetStatus, Cooldown, RateLimitSnapshot } from "@keyrelay/account-store"
+import type {
+  Account,
+  AccountStore,
+  BudgetStatus,
+  Cooldown,
+  RateLimitSnapshot,
+} from "@keyrelay/account-store"
 import { DEFAULT_HEALTH_CONFIG, headroomOf, healthScore } from "@keyrelay/rotation-strategies"
 
 /** An active cooldown that can keep an account from serving. */
@@ -38,15 +44,23 @@ export interface AccountView {
 
 /** The organization an account's limits are counted against, once known. */
 export function organizationOf(account: Account): string | undefined {
-  return account.learned?.organizationId ?? (account.credential.kind === "federation" ? account.credential.organizationId : undefined)
+  return (
+    account.learned?.organizationId ??
+    (account.credential.kind === "federation" ? account.credential.organizationId : undefined)
+  )
 }
 
 function workspaceOf(account: Account): string | undefined {
-  return account.learned?.workspaceId ?? (account.credential.kind === "federation" ? account.credential.workspaceId : undefined)
+  return (
+    account.learned?.workspaceId ??
+    (account.credential.kind === "federation" ? account.credential.workspaceId : undefined)
+  )
 }
 
 /** Splits a cooldown or limit key (`org:<id>|<class>`, `acct:<id>`, `ws:<id>`) into its parts. */
-export function splitKey(key: string): { kind: string; id: string; modelClass: string | undefined } | undefined {
+export function splitKey(
+  key: string,
+): { kind: string; id: string; modelClass: string | undefined } | undefined {
   const match = /^(acct|org|ws):([^|]+)(?:\|(.+))?$/.exec(key)
   return match ? { kind: match[1]!, id: match[2]!, modelClass: match[3] } : undefined
 }

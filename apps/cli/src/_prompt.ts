@@ -22,7 +22,11 @@ function streams(ctx: Context) {
 export async function askText(
   ctx: Context,
   message: string,
-  options: { placeholder?: string; defaultValue?: string; validate?: (value: string) => string | undefined } = {},
+  options: {
+    placeholder?: string
+    defaultValue?: string
+    validate?: (value: string) => string | undefined
+  } = {},
 ): Promise<string> {
   const { text, isCancel } = await clack()
   const answer = await text({
@@ -63,7 +67,11 @@ export async function askChoice<T extends string>(
   const answer = await select<T>({
     message,
     ...streams(ctx),
-    options: choices.map((c) => ({ value: c.value, label: c.label, ...(c.hint ? { hint: c.hint } : {}) })) as never,
+    options: choices.map((c) => ({
+      value: c.value,
+      label: c.label,
+      ...(c.hint ? { hint: c.hint } : {}),
+    })) as never,
     ...(initialValue !== undefined ? { initialValue } : {}),
   })
   if (isCancel(answer)) throw cancelled()

@@ -1,6 +1,6 @@
 import type { Context } from "./_context.ts"
-import { CLI_ERROR_CODES, CliError } from "./cli-error.ts"
 import { askSecret } from "./_prompt.ts"
+import { CLI_ERROR_CODES, CliError } from "./cli-error.ts"
 
 const MAX_STDIN_BYTES = 64 * 1024
 

@@ -31,5 +31,7 @@ export function parseDay(text: string, now: number, what: string): string {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
     if (utcDay(Date.parse(`${value}T00:00:00Z`)) === value) return value
   }
-  throw usageError(`${what}: "${text}" is not a day. Use YYYY-MM-DD, today, yesterday, or a span like 7d, 2w, 3m.`)
+  throw usageError(
+    `${what}: "${text}" is not a day. Use YYYY-MM-DD, today, yesterday, or a span like 7d, 2w, 3m.`,
+  )
 }

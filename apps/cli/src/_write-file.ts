@@ -10,7 +10,11 @@ import { CLI_ERROR_CODES, CliError } from "./cli-error.ts"
  *
  * @throws CliError ERR_CLI_IO_FAILED
  */
-export function writeFileAtomic(path: string, content: string, options: { mode: number; keepMode?: boolean }): void {
+export function writeFileAtomic(
+  path: string,
+  content: string,
+  options: { mode: number; keepMode?: boolean },
+): void {
   let mode = options.mode
   if (options.keepMode) {
     try {

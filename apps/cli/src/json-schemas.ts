@@ -24,7 +24,8 @@ function object(properties: Record<string, Schema>, options: { optional?: readon
 }
 
 const credential: Schema = {
-  description: "The credential as stored: never the secret (an api-key only as its redacted hint, `sk-ant-…abcd`).",
+  description:
+    "The credential as stored: never the secret (an api-key only as its redacted hint, `sk-ant-…abcd`).",
   type: "object",
   required: ["kind"],
   properties: {
@@ -40,7 +41,11 @@ const credential: Schema = {
     organizationId: str,
     serviceAccountId: str,
     workspaceId: str,
-    identityToken: { type: "object", required: ["source"], properties: { source: { enum: ["file", "command", "oauth"] } } },
+    identityToken: {
+      type: "object",
+      required: ["source"],
+      properties: { source: { enum: ["file", "command", "oauth"] } },
+    },
   },
 }
 
@@ -124,8 +129,14 @@ const counters = {
 const rule = object({
   id: { type: "string", pattern: "^rule_" },
   description: nullable(str),
-  match: object({ directories: nullable({ type: "array", items: str }), models: nullable({ type: "array", items: str }) }),
-  use: object({ accounts: { type: "array", items: object({ id: str, label: nullable(str) }) }, tags: { type: "array", items: str } }),
+  match: object({
+    directories: nullable({ type: "array", items: str }),
+    models: nullable({ type: "array", items: str }),
+  }),
+  use: object({
+    accounts: { type: "array", items: object({ id: str, label: nullable(str) }) },
+    tags: { type: "array", items: str },
+  }),
   strategy: nullable(str),
 })
 
@@ -261,7 +272,12 @@ export const JSON_SCHEMAS: Readonly<Record<string, Schema>> = Object.freeze(
         home: str,
         checks: {
           type: "array",
-          items: object({ id: str, status: { enum: ["ok", "warning", "error"] }, message: str, fix: nullable(str) }),
+          items: object({
+            id: str,
+            status: { enum: ["ok", "warning", "error"] },
+            message: str,
+            fix: nullable(str),
+          }),
         },
       }),
       login: object({
@@ -272,37 +288,35 @@ export const JSON_SCHEMAS: Readonly<Record<string, Schema>> = Object.freeze(
         refreshToken: bool,
         expiresAt: nullable(time),
       }),
-      export: object(
-        {
-          keyrelay: { const: "export" },
-          version,
-          exportedAt: time,
-          withSecrets: bool,
-          accounts: {
-            type: "array",
-            items: {
-              type: "object",
-              required: ["id", "label", "credential", "tags", "enabled", "pinned", "priority"],
-              properties: {
-                id: str,
-                label: str,
-                credential,
-                key: str,
-                baseUrl: str,
-                tags: { type: "array", items: str },
-                enabled: bool,
-                disabledReason: str,
-                pinned: bool,
-                priority: num,
-                monthlyBudgetUsd: num,
-              },
-              additionalProperties: false,
+      export: object({
+        keyrelay: { const: "export" },
+        version,
+        exportedAt: time,
+        withSecrets: bool,
+        accounts: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["id", "label", "credential", "tags", "enabled", "pinned", "priority"],
+            properties: {
+              id: str,
+              label: str,
+              credential,
+              key: str,
+              baseUrl: str,
+              tags: { type: "array", items: str },
+              enabled: bool,
+              disabledReason: str,
+              pinned: bool,
+              priority: num,
+              monthlyBudgetUsd: num,
             },
+            additionalProperties: false,
           },
-          rules: { type: "array" },
-          config: { type: "object" },
         },
-      ),
+        rules: { type: "array" },
+        config: { type: "object" },
+      }),
       import: object({
         version,
         dryRun: bool,
@@ -324,7 +338,12 @@ export const JSON_SCHEMAS: Readonly<Record<string, Schema>> = Object.freeze(
         globalConfig: str,
         configSources: {
           type: "array",
-          items: object({ source: str, scope: { enum: ["global", "project", "env"] }, hasPlugin: bool, error: nullable(str) }),
+          items: object({
+            source: str,
+            scope: { enum: ["global", "project", "env"] },
+            hasPlugin: bool,
+            error: nullable(str),
+          }),
         },
         localPluginFiles: { type: "array", items: str },
         auth: object({

@@ -1,8 +1,14 @@
 import { type ParseArgsConfig, parseArgs } from "node:util"
-import { usageError } from "./cli-error.ts"
-import { type CommandSpec, findCommand, GLOBAL_OPTIONS, type OptionSpec, type ParsedCommand } from "./_commands.ts"
+import {
+  type CommandSpec,
+  findCommand,
+  GLOBAL_OPTIONS,
+  type OptionSpec,
+  type ParsedCommand,
+} from "./_commands.ts"
 import { Context, type GlobalFlags, type RunOptions } from "./_context.ts"
 import { refuseSecretsInArgv } from "./_secret-guard.ts"
+import { usageError } from "./cli-error.ts"
 
 export type { RunOptions }
 
@@ -87,7 +93,11 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
   return code
 }
 
-async function execute(argv: readonly string[], options: RunOptions, holder: { ctx: Context }): Promise<number> {
+async function execute(
+  argv: readonly string[],
+  options: RunOptions,
+  holder: { ctx: Context },
+): Promise<number> {
   refuseSecretsInArgv(argv)
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) argv = ["version"]
   const { words, rest } = splitCommand(argv)
@@ -99,7 +109,9 @@ async function execute(argv: readonly string[], options: RunOptions, holder: { c
   const found = findCommand(words)
   if (!found) {
     const { suggest } = await import("./_help.ts")
-    throw usageError(`Unknown command \`${words.join(" ")}\`.${suggest(words[0]!)} Run \`keyrelay help\` for the list.`)
+    throw usageError(
+      `Unknown command \`${words.join(" ")}\`.${suggest(words[0]!)} Run \`keyrelay help\` for the list.`,
+    )
   }
   const { spec } = found
   const parsed = parseOptions(spec, rest)
@@ -121,7 +133,12 @@ async function execute(argv: readonly string[], options: RunOptions, holder: { c
   }
   if (ctx.flags.json && !spec.json) throw usageError(`\`keyrelay ${spec.name}\` has no --json output.`)
   const handler = (await spec.load()).default
-  return (await handler(ctx, { positionals: parsed.positionals, values: parsed.values as ParsedCommand["values"] })) ?? 0
+  return (
+    (await handler(ctx, {
+      positionals: parsed.positionals,
+      values: parsed.values as ParsedCommand["values"],
+    })) ?? 0
+  )
 }
 
 async function report(ctx: Context, error: unknown): Promise<number> {
@@ -131,4 +148,3 @@ async function report(ctx: Context, error: unknown): Promise<number> {
   else ctx.stderr.write(`${ctx.errStyle.red("error:")} ${message}\n`)
   return exitCode
 }
-

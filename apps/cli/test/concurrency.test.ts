@@ -37,7 +37,9 @@ function startWriter() {
   )
   const done = new Promise<{ sent: number; ok: number }>((resolve, reject) =>
     child.on("close", (code) =>
-      code === 0 ? resolve(JSON.parse(out.split("\n").at(-2)!)) : reject(new Error(`writer exited ${code}: ${err}`)),
+      code === 0
+        ? resolve(JSON.parse(out.split("\n").at(-2)!))
+        : reject(new Error(`writer exited ${code}: ${err}`)),
     ),
   )
   return { started, done, stop: () => child.stdin.write("stop\n") }
@@ -45,7 +47,10 @@ function startWriter() {
 
 describe("CLI and plugin writing at once", () => {
   it("lose nothing: every account, rule, setting and recorded request lands", async () => {
-    for (const [label, key] of [["work", SENTINELS.work], ["personal", SENTINELS.personal]] as const) {
+    for (const [label, key] of [
+      ["work", SENTINELS.work],
+      ["personal", SENTINELS.personal],
+    ] as const) {
       const run = await sandbox.run(["add", label, "--key-stdin", "--base-url", mock.url], { input: key })
       expect(run.code, run.stderr).toBe(0)
     }
@@ -57,7 +62,12 @@ describe("CLI and plugin writing at once", () => {
         sandbox.run(["add", `env-${round}`, "--env", `KEY_${round}`, "--tag", "batch"]),
         sandbox.run(["rules", "add", "--dir", `/src/round-${round}/**`, "--tag", "batch"]),
         sandbox.run(["budget", "personal", String(100 + round)]),
-        sandbox.run(["config", "set", `pricing.claude-round-${round}-*`, '{"inputPerMTok":1,"outputPerMTok":2}']),
+        sandbox.run([
+          "config",
+          "set",
+          `pricing.claude-round-${round}-*`,
+          '{"inputPerMTok":1,"outputPerMTok":2}',
+        ]),
         sandbox.run(["list", "--json"]),
       ])
       for (const run of runs) expect(run.code, `${run.args.join(" ")}: ${run.stderr}`).toBe(0)
@@ -83,9 +93,15 @@ describe("CLI and plugin writing at once", () => {
     expect(list.accounts.find((a) => a.label === "personal")!.monthlyBudgetUsd).toBe(100 + ROUNDS - 1)
     const rules = (await sandbox.run(["rules", "--json"])).json as { rules: unknown[] }
     expect(rules.rules).toHaveLength(ROUNDS)
-    const pricing = (await sandbox.run(["config", "get", "pricing", "--json"])).json as { value: Record<string, unknown> }
-    expect(Object.keys(pricing.value).sort()).toEqual(Array.from({ length: ROUNDS }, (_, i) => `claude-round-${i}-*`))
-    const usage = (await sandbox.run(["usage", "--json", "--since", "1d"])).json as { totals: { requests: number } }
+    const pricing = (await sandbox.run(["config", "get", "pricing", "--json"])).json as {
+      value: Record<string, unknown>
+    }
+    expect(Object.keys(pricing.value).sort()).toEqual(
+      Array.from({ length: ROUNDS }, (_, i) => `claude-round-${i}-*`),
+    )
+    const usage = (await sandbox.run(["usage", "--json", "--since", "1d"])).json as {
+      totals: { requests: number }
+    }
     expect(usage.totals.requests).toBe(result.sent)
     expect(mock.requests.filter((r) => r.path === "/v1/messages")).toHaveLength(result.sent)
   })

@@ -13,7 +13,12 @@ beforeAll(async () => {
     ...config,
     credentials: [
       ...config.credentials!,
-      { label: "revoked", apiKey: SENTINELS.revoked, organizationId: "22222222-2222-4222-8222-222222222222", state: "revoked" },
+      {
+        label: "revoked",
+        apiKey: SENTINELS.revoked,
+        organizationId: "22222222-2222-4222-8222-222222222222",
+        state: "revoked",
+      },
     ],
   })
 })
@@ -41,21 +46,37 @@ describe("doctor", () => {
     expect(byId("permissions")).toEqual([expect.objectContaining({ status: "ok" })])
     expect(byId("lock")).toEqual([expect.objectContaining({ status: "ok" })])
     expect(byId("accounts.env.")).toEqual([
-      expect.objectContaining({ status: "warning", fix: "export KEYRELAY_TEST_UNSET_VAR=… in the shell profile that starts OpenCode" }),
+      expect.objectContaining({
+        status: "warning",
+        fix: "export KEYRELAY_TEST_UNSET_VAR=… in the shell profile that starts OpenCode",
+      }),
     ])
-    expect(byId("rules.empty.")).toEqual([expect.objectContaining({ status: "error", fix: expect.stringMatching(/^keyrelay rules remove rule_/) })])
-    expect(byId("opencode.plugin")).toEqual([expect.objectContaining({ status: "error", fix: "keyrelay opencode setup" })])
-    expect(byId("opencode.auth")).toEqual([expect.objectContaining({ status: "error", fix: "keyrelay opencode setup" })])
+    expect(byId("rules.empty.")).toEqual([
+      expect.objectContaining({
+        status: "error",
+        fix: expect.stringMatching(/^keyrelay rules remove rule_/),
+      }),
+    ])
+    expect(byId("opencode.plugin")).toEqual([
+      expect.objectContaining({ status: "error", fix: "keyrelay opencode setup" }),
+    ])
+    expect(byId("opencode.auth")).toEqual([
+      expect.objectContaining({ status: "error", fix: "keyrelay opencode setup" }),
+    ])
     const credentials = byId("credentials.")
     expect(credentials.map((c) => [c.status, c.message.split(" ")[0]])).toEqual([
       ["ok", "work"],
       ["error", "old"],
       ["error", "ci"],
     ])
-    expect(credentials[1]!.fix).toBe("the key was revoked or expired: `keyrelay remove old`, then `keyrelay add old` with a new key")
+    expect(credentials[1]!.fix).toBe(
+      "the key was revoked or expired: `keyrelay remove old`, then `keyrelay add old` with a new key",
+    )
 
     const human = await sandbox.run(["doctor"])
-    expect(human.stdout).toMatch(/✗ OpenCode's config does not list "opencode-keyrelay".*\n  fix: keyrelay opencode setup/)
+    expect(human.stdout).toMatch(
+      /✗ OpenCode's config does not list "opencode-keyrelay".*\n {2}fix: keyrelay opencode setup/,
+    )
     expect(human.stdout).toMatch(/\d+ problem\(s\), \d+ warning\(s\)\. Each line above says how to fix it\./)
 
     await sandbox.run(["remove", "old", "ci", "--yes"])
@@ -77,12 +98,20 @@ describe("doctor", () => {
     const checks = checksOf(run.json)
     expect(checks.some((c) => c.id.startsWith("credentials."))).toBe(false)
     expect(checks).toContainEqual(
-      expect.objectContaining({ id: "permissions.files", status: "warning", fix: `chmod 600 ${join(sandbox.home, "accounts.json")}` }),
+      expect.objectContaining({
+        id: "permissions.files",
+        status: "warning",
+        fix: `chmod 600 ${join(sandbox.home, "accounts.json")}`,
+      }),
     )
-    expect(checks).toContainEqual(expect.objectContaining({ id: "files.ERR_STORE_FILE_CORRUPT", status: "error" }))
+    expect(checks).toContainEqual(
+      expect.objectContaining({ id: "files.ERR_STORE_FILE_CORRUPT", status: "error" }),
+    )
     expect(readdirSync(sandbox.home).some((n) => n.startsWith("rules.json.corrupt-"))).toBe(true)
     const again = await sandbox.run(["doctor", "--offline", "--json"])
-    expect(checksOf(again.json)).toContainEqual(expect.objectContaining({ id: "files.aside", status: "warning" }))
+    expect(checksOf(again.json)).toContainEqual(
+      expect.objectContaining({ id: "files.aside", status: "warning" }),
+    )
   })
 
   it("names the process that holds the lock when it is held too long", async () => {
@@ -100,7 +129,9 @@ describe("doctor", () => {
       { env: sandbox.env, cwd: new URL(".", import.meta.url).pathname, stdio: ["ignore", "pipe", "inherit"] },
     )
     try {
-      await new Promise<void>((resolve) => holder.stdout!.on("data", (d) => String(d).includes("locked") && resolve()))
+      await new Promise<void>((resolve) =>
+        holder.stdout!.on("data", (d) => String(d).includes("locked") && resolve()),
+      )
       const run = await sandbox.run(["doctor", "--offline", "--json"])
       const lock = checksOf(run.json).find((c) => c.id === "lock")!
       expect(lock.status).toBe("error")

@@ -10,7 +10,16 @@ beforeEach(async () => {
   to = createSandbox()
   await from.run(["add", "work", "--key-stdin", "--tag", "work", "--budget", "50"], { input: SENTINELS.work })
   await from.run(["add", "ci", "--env", "CI_KEY", "--tag", "ci"])
-  await from.run(["rules", "add", "--dir", "/src/work/**", "--account", "work", "--description", "work projects"])
+  await from.run([
+    "rules",
+    "add",
+    "--dir",
+    "/src/work/**",
+    "--account",
+    "work",
+    "--description",
+    "work projects",
+  ])
   await from.run(["rules", "add", "--model", "claude-haiku-*", "--tag", "ci"])
   await from.run(["strategy", "round-robin"])
 })
@@ -62,13 +71,21 @@ describe("export and import", () => {
     const imported = await to.run(["import", "-", "--json"], { input: readFileSync(file, "utf8") })
     expect(imported.code, imported.stderr).toBe(0)
     expect(imported.stderr).toMatch(/warning: this export holds API keys/)
-    expect((imported.json as { accounts: { status: string }[] }).accounts.map((a) => a.status)).toEqual(["added", "added"])
-    const rules = (await to.run(["rules", "--json"])).json as { rules: { use: { accounts: { label: string }[] } }[] }
+    expect((imported.json as { accounts: { status: string }[] }).accounts.map((a) => a.status)).toEqual([
+      "added",
+      "added",
+    ])
+    const rules = (await to.run(["rules", "--json"])).json as {
+      rules: { use: { accounts: { label: string }[] } }[]
+    }
     expect(rules.rules[0]!.use.accounts.map((a) => a.label)).toEqual(["work"])
     expect(readFileSync(join(to.home, "secrets.json"), "utf8")).toContain(SENTINELS.work)
 
     const twice = await to.run(["import", file, "--json"])
-    expect((twice.json as { accounts: { status: string }[] }).accounts.map((a) => a.status)).toEqual(["exists", "exists"])
+    expect((twice.json as { accounts: { status: string }[] }).accounts.map((a) => a.status)).toEqual([
+      "exists",
+      "exists",
+    ])
     expect(twice.json).toMatchObject({ rules: { added: 0, skipped: 2 }, config: "unchanged" })
   })
 

@@ -1,6 +1,6 @@
-import { type MockAnthropic, startMockAnthropic, defaultMockConfig } from "@keyrelay/test-utils"
+import { defaultMockConfig, type MockAnthropic, startMockAnthropic } from "@keyrelay/test-utils"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { startOidcProvider, type OidcProvider } from "./fixtures/oidc-provider.ts"
+import { type OidcProvider, startOidcProvider } from "./fixtures/oidc-provider.ts"
 import { createSandbox, expectSchema, type Sandbox, SENTINELS } from "./support.ts"
 
 let mock: MockAnthropic
@@ -66,7 +66,9 @@ describe("test", () => {
     ])
     expect(mock.requests[0]!.headers["user-agent"]).toMatch(/^keyrelay-cli\/\S+ keyrelay\/\S+/)
     const list = await sandbox.run(["list"], { env: { COLUMNS: "250" } })
-    expect(list.stdout).toMatch(/work\s+api-key\s+11111111-1111-4111-8111-111111111111 \/ wrkspc_01WorkDefault/)
+    expect(list.stdout).toMatch(
+      /work\s+api-key\s+11111111-1111-4111-8111-111111111111 \/ wrkspc_01WorkDefault/,
+    )
   })
 
   it("fails clearly (exit 1) for a revoked key, naming the fix, and records the outcome", async () => {
@@ -74,9 +76,12 @@ describe("test", () => {
     const run = await sandbox.run(["test", "old"])
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/old\s+401\s+\d+ ms\s+—\s+auth: /)
-    expect(run.stdout).toContain("old: the key was revoked or expired: `keyrelay remove old`, then `keyrelay add old` with a new key")
+    expect(run.stdout).toContain(
+      "old: the key was revoked or expired: `keyrelay remove old`, then `keyrelay add old` with a new key",
+    )
     const list = await sandbox.run(["list", "--json"])
-    const account = (list.json as { accounts: { lastOutcome: { class: string; status: number } }[] }).accounts[0]!
+    const account = (list.json as { accounts: { lastOutcome: { class: string; status: number } }[] })
+      .accounts[0]!
     expect(account.lastOutcome).toMatchObject({ class: "auth", status: 401 })
   })
 
@@ -90,7 +95,9 @@ describe("test", () => {
   })
 
   it("reports an unreachable base URL as a transport failure", async () => {
-    const run0 = await sandbox.run(["add", "gone", "--key-stdin", "--base-url", "http://127.0.0.1:9"], { input: SENTINELS.work })
+    const run0 = await sandbox.run(["add", "gone", "--key-stdin", "--base-url", "http://127.0.0.1:9"], {
+      input: SENTINELS.work,
+    })
     expect(run0.code).toBe(0)
     const run = await sandbox.run(["test"])
     expect(run.code).toBe(1)
@@ -103,7 +110,17 @@ describe("rules", () => {
     await addKey("work", SENTINELS.work)
     await addKey("personal", SENTINELS.personal)
     await sandbox.run(["test"])
-    const added = await sandbox.run(["rules", "add", "--dir", "/src/client-*/**", "--account", "personal", "--description", "client work", "--json"])
+    const added = await sandbox.run([
+      "rules",
+      "add",
+      "--dir",
+      "/src/client-*/**",
+      "--account",
+      "personal",
+      "--description",
+      "client work",
+      "--json",
+    ])
     expect(added.code, added.stderr).toBe(0)
     expectSchema("rules add", added.json)
     const rule = (added.json as { rule: { id: string; use: { accounts: { label: string }[] } } }).rule
@@ -120,7 +137,10 @@ describe("rules", () => {
       picked: { label: "personal" },
     })
     const statuses = Object.fromEntries(
-      (inClient.json as { accounts: { label: string; status: string }[] }).accounts.map((a) => [a.label, a.status]),
+      (inClient.json as { accounts: { label: string; status: string }[] }).accounts.map((a) => [
+        a.label,
+        a.status,
+      ]),
     )
     expect(statuses).toEqual({ work: "rule-mismatch", personal: "picked" })
     const human = await sandbox.run(["rules", "explain", "/src/client-a/app", "claude-opus-4-5"])
@@ -142,7 +162,9 @@ describe("rules", () => {
     await sandbox.run(["add", "a", "--env", "A", "--tag", "t"])
     const strategy = await sandbox.run(["rules", "add", "--tag", "t", "--strategy", "fastest"])
     expect(strategy.code).toBe(2)
-    expect(strategy.stderr).toContain('Unknown strategy "fastest"; choose one of sticky, round-robin, hybrid, headroom, priority.')
+    expect(strategy.stderr).toContain(
+      'Unknown strategy "fastest"; choose one of sticky, round-robin, hybrid, headroom, priority.',
+    )
   })
 })
 
@@ -184,7 +206,10 @@ describe("login", () => {
     expect(result.stdout + result.stderr).not.toMatch(/idp-(access|refresh)-/)
     const test = await sandbox.run(["test", "wif", "--json"])
     expect(test.code, test.stdout + test.stderr).toBe(0)
-    expect(test.json).toMatchObject({ ok: true, results: [{ organizationId: "11111111-1111-4111-8111-111111111111" }] })
+    expect(test.json).toMatchObject({
+      ok: true,
+      results: [{ organizationId: "11111111-1111-4111-8111-111111111111" }],
+    })
   })
 
   it("signs in with the device grant for SSH sessions", async () => {

@@ -27,7 +27,11 @@ describe("opencode status", () => {
     expect(human.stdout).toContain("Fix: `keyrelay opencode setup`")
     const json = await sandbox.run(["opencode", "status", "--json"])
     expectSchema("opencode status", json.json)
-    expect(json.json).toMatchObject({ pluginConfigured: false, ready: false, auth: { anthropic: "missing", exists: false } })
+    expect(json.json).toMatchObject({
+      pluginConfigured: false,
+      ready: false,
+      auth: { anthropic: "missing", exists: false },
+    })
   })
 
   it("finds the plugin in a project's opencode.jsonc with options, and in OPENCODE_CONFIG_CONTENT", async () => {
@@ -49,7 +53,8 @@ describe("opencode status", () => {
 describe("opencode setup", () => {
   it("adds the plugin to the global config keeping its comments, and writes the marker 0600", async () => {
     mkdirSync(configDir, { recursive: true })
-    const original = '{\n  // my settings\n  "theme": "dark",\n  "plugin": ["some-other-plugin"] // keep me\n}\n'
+    const original =
+      '{\n  // my settings\n  "theme": "dark",\n  "plugin": ["some-other-plugin"] // keep me\n}\n'
     writeFileSync(join(configDir, "opencode.jsonc"), original)
     const run = await sandbox.run(["opencode", "setup", "--yes", "--json"])
     expect(run.code, run.stderr).toBe(0)
@@ -59,7 +64,9 @@ describe("opencode setup", () => {
     expect(edited).toContain("// my settings")
     expect(edited).toContain("// keep me")
     expect(edited).toMatch(/"plugin": \[\s*"some-other-plugin",\s*"opencode-keyrelay"\s*\] \/\/ keep me/)
-    expect(JSON.parse(readFileSync(authPath, "utf8"))).toEqual({ anthropic: { type: "api", key: "keyrelay-managed" } })
+    expect(JSON.parse(readFileSync(authPath, "utf8"))).toEqual({
+      anthropic: { type: "api", key: "keyrelay-managed" },
+    })
     expect(statSync(authPath).mode & 0o777).toBe(0o600)
     const again = await sandbox.run(["opencode", "setup", "--yes", "--json"])
     expect(again.json).toMatchObject({ plugin: { status: "present" }, auth: { status: "present" } })
@@ -93,7 +100,9 @@ describe("opencode setup", () => {
     const backup = (moved.json as { auth: { backup: string } }).auth.backup
     expect(readFileSync(backup, "utf8")).toContain(SENTINELS.personal)
     expect(statSync(backup).mode & 0o777).toBe(0o600)
-    expect(JSON.parse(readFileSync(authPath, "utf8"))).toEqual({ anthropic: { type: "api", key: "keyrelay-managed" } })
+    expect(JSON.parse(readFileSync(authPath, "utf8"))).toEqual({
+      anthropic: { type: "api", key: "keyrelay-managed" },
+    })
     const list = await sandbox.run(["list", "--json"])
     expect((list.json as { accounts: { label: string; credential: unknown }[] }).accounts).toEqual([
       expect.objectContaining({ label: "opencode", credential: { kind: "api-key", hint: "sk-ant-…0000" } }),
@@ -107,7 +116,11 @@ describe("opencode setup", () => {
     expect(noTerminal.stderr).toMatch(/--yes/)
     const replaced = await sandbox.run(["opencode", "setup", "--yes", "--json"])
     expect(replaced.json).toMatchObject({ auth: { status: "replaced" } })
-    expect(readdirSync(join(sandbox.root, "xdg-data", "opencode")).some((n) => n.startsWith("auth.json.keyrelay-backup-"))).toBe(true)
+    expect(
+      readdirSync(join(sandbox.root, "xdg-data", "opencode")).some((n) =>
+        n.startsWith("auth.json.keyrelay-backup-"),
+      ),
+    ).toBe(true)
 
     writeFileSync(authPath, "{ not json")
     const broken = await sandbox.run(["opencode", "setup", "--yes"])

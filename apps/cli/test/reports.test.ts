@@ -12,13 +12,35 @@ beforeEach(async () => {
   sandbox = createSandbox()
   const store = await openAccountStore({ home: sandbox.home, watch: false, flushOnExit: false })
   const now = Date.now()
-  const work = await store.addAccount({ label: "work", credential: { kind: "env", variable: "WORK" }, monthlyBudgetUsd: 10 })
-  const personal = await store.addAccount({ label: "personal", credential: { kind: "env", variable: "PERSONAL" } })
+  const work = await store.addAccount({
+    label: "work",
+    credential: { kind: "env", variable: "WORK" },
+    monthlyBudgetUsd: 10,
+  })
+  const personal = await store.addAccount({
+    label: "personal",
+    credential: { kind: "env", variable: "PERSONAL" },
+  })
   ids = { work: work.id, personal: personal.id }
   await store.learnOrganization(work.id, { organizationId: "org-work", workspaceId: "wrkspc_w" })
   await store.learnOrganization(personal.id, { organizationId: "org-me" })
-  const use = (accountId: string, model: string, project: string, daysAgo: number, costMicroUsd: number | null, inputTokens: number) =>
-    store.recordUsage({ accountId, model, project, at: now - daysAgo * DAY, inputTokens, outputTokens: 100, costMicroUsd })
+  const use = (
+    accountId: string,
+    model: string,
+    project: string,
+    daysAgo: number,
+    costMicroUsd: number | null,
+    inputTokens: number,
+  ) =>
+    store.recordUsage({
+      accountId,
+      model,
+      project,
+      at: now - daysAgo * DAY,
+      inputTokens,
+      outputTokens: 100,
+      costMicroUsd,
+    })
   use(work.id, "claude-sonnet-4-5", "/src/app", 0, 2_000_000, 1000)
   use(work.id, "claude-opus-4-5", "/src/app", 1, 9_000_000, 3000)
   use(personal.id, "claude-sonnet-4-5", "/src/blog", 1, 500_000, 500)
@@ -54,9 +76,16 @@ describe("usage", () => {
   it("charts cost by account, model, project and day, with totals", async () => {
     const run = await sandbox.run(["usage", "--since", "7d"], { env: { COLUMNS: "100" } })
     expect(run.code, run.stderr).toBe(0)
-    expect(run.stdout).toContain(`Usage ${day(6)} → ${day(0)}: $11.50, 4.8k tokens (4.5k in, 300 out, 0 cache read), 3 requests`)
+    expect(run.stdout).toContain(
+      `Usage ${day(6)} → ${day(0)}: $11.50, 4.8k tokens (4.5k in, 300 out, 0 cache read), 3 requests`,
+    )
     const sections = run.stdout.split("\n\n").map((s) => s.split("\n")[0])
-    expect(sections.slice(1)).toEqual(["By account (cost)", "By model (cost)", "By project (cost)", "By day (cost)"])
+    expect(sections.slice(1)).toEqual([
+      "By account (cost)",
+      "By model (cost)",
+      "By project (cost)",
+      "By day (cost)",
+    ])
     expect(run.stdout).toMatch(/work\s+█+\s+\$11\.00/)
     expect(run.stdout).toMatch(/personal\s+[█▏▎▍▌▋▊▉]+\s+\$0\.50/)
     // Days in date order, the biggest bar the full width.
@@ -65,30 +94,69 @@ describe("usage", () => {
   })
 
   it("groups by combinations, filters, draws ASCII when asked, and counts unpriced requests", async () => {
-    const run = await sandbox.run(["usage", "--since", "30d", "--by", "account,model", "--ascii", "--metric", "tokens"])
+    const run = await sandbox.run([
+      "usage",
+      "--since",
+      "30d",
+      "--by",
+      "account,model",
+      "--ascii",
+      "--metric",
+      "tokens",
+    ])
     expect(run.stdout).toContain("By account × model (tokens)")
     expect(run.stdout).toMatch(/work · claude-opus-4-5\s+#+\s+3\.1k/)
     expect(run.stdout).not.toMatch(/[█▏▎▍▌▋▊▉]/)
     expect(run.stdout).toContain("1 requests had no known price")
-    const filtered = await sandbox.run(["usage", "--since", "30d", "--account", "personal", "--model", "claude-haiku-4-5", "--json"])
+    const filtered = await sandbox.run([
+      "usage",
+      "--since",
+      "30d",
+      "--account",
+      "personal",
+      "--model",
+      "claude-haiku-4-5",
+      "--json",
+    ])
     expectSchema("usage", filtered.json)
     expect(filtered.json).toMatchObject({
       totals: { requests: 1, inputTokens: 50, costMicroUsd: 0, unpricedRequests: 1 },
-      groups: [{ day: day(20), account: "personal", accountId: ids.personal, model: "claude-haiku-4-5", project: "/src/blog" }],
+      groups: [
+        {
+          day: day(20),
+          account: "personal",
+          accountId: ids.personal,
+          model: "claude-haiku-4-5",
+          project: "/src/blog",
+        },
+      ],
     })
   })
 
   it("prints --json groups with micro-USD and dollars", async () => {
     const run = await sandbox.run(["usage", "--since", day(1), "--until", day(0), "--by", "model", "--json"])
     expectSchema("usage", run.json)
-    const doc = run.json as { from: string; to: string; by: string[]; groups: { model: string; costMicroUsd: number; costUsd: number }[] }
+    const doc = run.json as {
+      from: string
+      to: string
+      by: string[]
+      groups: { model: string; costMicroUsd: number; costUsd: number }[]
+    }
     expect(doc.from).toBe(day(1))
     expect(doc.by).toEqual(["model"])
-    expect(doc.groups.find((g) => g.model === "claude-opus-4-5")).toMatchObject({ costMicroUsd: 9_000_000, costUsd: 9 })
+    expect(doc.groups.find((g) => g.model === "claude-opus-4-5")).toMatchObject({
+      costMicroUsd: 9_000_000,
+      costUsd: 9,
+    })
   })
 
   it("rejects bad --since, --by and --metric (exit 2) and says when there is nothing", async () => {
-    for (const args of [["--since", "last week"], ["--by", "colour"], ["--metric", "joules"], ["--since", "2d", "--until", "5d"]]) {
+    for (const args of [
+      ["--since", "last week"],
+      ["--by", "colour"],
+      ["--metric", "joules"],
+      ["--since", "2d", "--until", "5d"],
+    ]) {
       expect((await sandbox.run(["usage", ...args])).code, args.join(" ")).toBe(2)
     }
     const none = await sandbox.run(["usage", "--since", "2001-01-01", "--until", "2001-01-31"])
@@ -100,11 +168,16 @@ describe("limits, list and budget", () => {
   it("shows each limit group's buckets with time to reset, and cooldowns with their reasons", async () => {
     const run = await sandbox.run(["limits"], { env: { COLUMNS: "160" } })
     expect(run.code).toBe(0)
-    expect(run.stdout).toMatch(/org-work · sonnet-4\.x\s+work\s+250\/1,000 \(full in 4\ds\)\s+1M\/2M \(full in \d\ds\)\s+400k\/400k\s+\ds ago/)
-    expect(run.stdout).toMatch(/rate-limit work \(opus-4\.x\): until \S+, in 59m \d+s|in 1h — 429 rate_limit_error: retry-after 3600 s/)
+    expect(run.stdout).toMatch(
+      /org-work · sonnet-4\.x\s+work\s+250\/1,000 \(full in 4\ds\)\s+1M\/2M \(full in \d\ds\)\s+400k\/400k\s+\ds ago/,
+    )
+    expect(run.stdout).toMatch(
+      /rate-limit work \(opus-4\.x\): until \S+, in 59m \d+s|in 1h — 429 rate_limit_error: retry-after 3600 s/,
+    )
     const json = await sandbox.run(["limits", "--json"])
     expectSchema("limits", json.json)
-    const groups = (json.json as { groups: { key: string; requests: unknown; cooldowns: unknown[] }[] }).groups
+    const groups = (json.json as { groups: { key: string; requests: unknown; cooldowns: unknown[] }[] })
+      .groups
     expect(groups.map((g) => g.key)).toEqual(["org:org-work|opus-4.x", "org:org-work|sonnet-4.x"])
     expect(groups[1]!.requests).toMatchObject({ limit: 1000, remaining: 250 })
     expect(groups[0]!.cooldowns).toHaveLength(1)
@@ -114,9 +187,13 @@ describe("limits, list and budget", () => {
 
   it("lists status, cooldown and remaining limit, and spend against the budget", async () => {
     const run = await sandbox.run(["list"], { env: { COLUMNS: "200" } })
-    expect(run.stdout).toMatch(/work\s+env\s+org-work \/ wrkspc_w\s+limited\s+70\s+rate-limit in 59m \d+s \(opus-4\.x\)|in 1h \(opus-4\.x\)/)
+    expect(run.stdout).toMatch(
+      /work\s+env\s+org-work \/ wrkspc_w\s+limited\s+70\s+rate-limit in 59m \d+s \(opus-4\.x\)|in 1h \(opus-4\.x\)/,
+    )
     expect(run.stdout).toMatch(/\d\d% left \(sonnet-4\.x\)\s+\$11\.00 \/ \$10/)
-    expect(run.stdout).toMatch(/work: opus-4\.x cooling down until .* — 429 rate_limit_error: retry-after 3600 s/)
+    expect(run.stdout).toMatch(
+      /work: opus-4\.x cooling down until .* — 429 rate_limit_error: retry-after 3600 s/,
+    )
     expect(run.stdout).toContain("work: over its monthly budget. `keyrelay budget work <USD>` raises it.")
     const json = await sandbox.run(["list", "--json"])
     expectSchema("list", json.json)
@@ -153,7 +230,9 @@ describe("strategy and config", () => {
     expect(shown.json).toMatchObject({ strategy: "sticky", isDefault: true })
     const set = await sandbox.run(["strategy", "headroom"])
     expect(set.stdout).toMatch(/^Strategy: headroom — /)
-    expect(((await sandbox.run(["strategy", "--json"])).json as { strategy: string }).strategy).toBe("headroom")
+    expect(((await sandbox.run(["strategy", "--json"])).json as { strategy: string }).strategy).toBe(
+      "headroom",
+    )
     expect((await sandbox.run(["strategy", "fastest"])).code).toBe(2)
   })
 
@@ -165,10 +244,16 @@ describe("strategy and config", () => {
     expectSchema("config set", set.json)
     expect(set.json).toMatchObject({ key: "toasts.onSwitch", value: false })
     await sandbox.run(["config", "set", "extraBetas", "context-1m-2025-08-07,fast-mode-2026-02-01"])
-    expect((await sandbox.run(["config", "get", "extraBetas"])).stdout).toBe('["context-1m-2025-08-07","fast-mode-2026-02-01"]\n')
-    expect((await sandbox.run(["config", "get", "toasts"])).stdout).toBe('{"enabled":true,"onSwitch":false}\n')
+    expect((await sandbox.run(["config", "get", "extraBetas"])).stdout).toBe(
+      '["context-1m-2025-08-07","fast-mode-2026-02-01"]\n',
+    )
+    expect((await sandbox.run(["config", "get", "toasts"])).stdout).toBe(
+      '{"enabled":true,"onSwitch":false}\n',
+    )
     await sandbox.run(["config", "set", "pricing.claude-mine-*", '{"inputPerMTok":1,"outputPerMTok":2}'])
-    expect(((await sandbox.run(["config", "get", "pricing", "--json"])).json as { value: unknown }).value).toEqual({
+    expect(
+      ((await sandbox.run(["config", "get", "pricing", "--json"])).json as { value: unknown }).value,
+    ).toEqual({
       "claude-mine-*": { inputPerMTok: 1, outputPerMTok: 2 },
     })
     const unset = await sandbox.run(["config", "unset", "toasts.onSwitch", "--json"])
@@ -181,7 +266,10 @@ describe("strategy and config", () => {
     expect((await sandbox.run(["config", "unset", "keychain"])).code).toBe(2)
     const path = await sandbox.run(["config", "path", "--json"])
     expectSchema("config path", path.json)
-    expect(path.json).toMatchObject({ home: sandbox.home, files: { accounts: `${sandbox.home}/accounts.json` } })
+    expect(path.json).toMatchObject({
+      home: sandbox.home,
+      files: { accounts: `${sandbox.home}/accounts.json` },
+    })
     expect((await sandbox.run(["config", "path"])).stdout).toBe(`${sandbox.home}\n`)
   })
 })

@@ -12,7 +12,12 @@ beforeAll(async () => {
     ...config,
     credentials: [
       ...config.credentials!,
-      { label: "revoked", apiKey: SENTINELS.revoked, organizationId: "22222222-2222-4222-8222-222222222222", state: "revoked" },
+      {
+        label: "revoked",
+        apiKey: SENTINELS.revoked,
+        organizationId: "22222222-2222-4222-8222-222222222222",
+        state: "revoked",
+      },
     ],
   })
   sandbox = createSandbox()
@@ -22,12 +27,20 @@ beforeAll(async () => {
     ["personal", SENTINELS.personal],
     ["old", SENTINELS.revoked],
   ] as const) {
-    const run = await sandbox.run(["add", label, "--key-stdin", "--base-url", mock.url, "--tag", label], { input: key })
+    const run = await sandbox.run(["add", label, "--key-stdin", "--base-url", mock.url, "--tag", label], {
+      input: key,
+    })
     expect(run.code, run.stderr).toBe(0)
   }
   const store = await openAccountStore({ home: sandbox.home, watch: false, flushOnExit: false })
   const work = store.listAccounts()[0]!
-  store.recordUsage({ accountId: work.id, model: "claude-sonnet-4-5", project: "/src/app", inputTokens: 10, costMicroUsd: 100 })
+  store.recordUsage({
+    accountId: work.id,
+    model: "claude-sonnet-4-5",
+    project: "/src/app",
+    inputTokens: 10,
+    costMicroUsd: 100,
+  })
   await store.close()
 })
 afterAll(async () => {
@@ -35,11 +48,18 @@ afterAll(async () => {
   await mock.close()
 })
 
-const SCHEMA_OF: Record<string, string> = { rules: "rules list", config: "config get", opencode: "opencode status" }
+const SCHEMA_OF: Record<string, string> = {
+  rules: "rules list",
+  config: "config get",
+  opencode: "opencode status",
+}
 
 /** Arguments that exercise each command against the seeded pool; a new command must be added here. */
 const ARGS: Record<string, string[][]> = {
-  add: [["extra", "--env", "EXTRA_KEY"], ["dup", "--key-stdin"]],
+  add: [
+    ["extra", "--env", "EXTRA_KEY"],
+    ["dup", "--key-stdin"],
+  ],
   list: [[]],
   remove: [["extra", "--yes"]],
   enable: [["old"]],
@@ -77,12 +97,20 @@ describe("no secret is ever printed", () => {
   it("by any command, human or --json, on success or failure; and every --json document matches its schema", async () => {
     const missing = COMMANDS.map((c) => c.name).filter((name) => !(name in ARGS))
     expect(missing, "commands without a secret-scan case").toEqual([])
-    const exported = await sandbox.run(["export", "--with-secrets", "--output", `${sandbox.root}/with-keys.json`])
+    const exported = await sandbox.run([
+      "export",
+      "--with-secrets",
+      "--output",
+      `${sandbox.root}/with-keys.json`,
+    ])
     expect(exported.code).toBe(0)
     const before = allRuns.length
     for (const command of COMMANDS) {
       for (const args of ARGS[command.name]!) {
-        const input = command.name === "import" ? (await import("node:fs")).readFileSync(`${sandbox.root}/with-keys.json`, "utf8") : SENTINELS.work
+        const input =
+          command.name === "import"
+            ? (await import("node:fs")).readFileSync(`${sandbox.root}/with-keys.json`, "utf8")
+            : SENTINELS.work
         const words = command.name.split(" ")
         await sandbox.run([...words, ...args], { input })
         if (!command.json) continue

@@ -77,9 +77,17 @@ export function createSandbox(): Sandbox {
     env,
     guardLog,
     run: (args, options = {}) =>
-      runCli(args, { ...options, env: { ...env, ...options.env }, cwd: options.cwd ?? join(root, "project") }),
+      runCli(args, {
+        ...options,
+        env: { ...env, ...options.env },
+        cwd: options.cwd ?? join(root, "project"),
+      }),
     start: (args, options = {}) =>
-      startCli(args, { ...options, env: { ...env, ...options.env }, cwd: options.cwd ?? join(root, "project") }),
+      startCli(args, {
+        ...options,
+        env: { ...env, ...options.env },
+        cwd: options.cwd ?? join(root, "project"),
+      }),
     cleanup() {
       if (existsSync(guardLog)) {
         const attempts = readFileSync(guardLog, "utf8")
@@ -100,10 +108,16 @@ export interface RunningCli {
 }
 
 /** Starts the binary; the caller talks to it while it runs. */
-export function startCli(args: string[], options: RunOptions & { env: Record<string, string | undefined> }): RunningCli {
+export function startCli(
+  args: string[],
+  options: RunOptions & { env: Record<string, string | undefined> },
+): RunningCli {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
-    env: Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined)) as Record<string, string>,
+    env: Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined)) as Record<
+      string,
+      string
+    >,
     stdio: ["pipe", "pipe", "pipe"],
   })
   let stdout = ""
@@ -167,7 +181,10 @@ export function startCli(args: string[], options: RunOptions & { env: Record<str
 }
 
 /** Runs the binary once; resolves with its exit code and output (never rejects on a non-zero exit). */
-export function runCli(args: string[], options: RunOptions & { env: Record<string, string | undefined> }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: RunOptions & { env: Record<string, string | undefined> },
+): Promise<CliResult> {
   return startCli(args, { ...options, input: options.input ?? "" }).done
 }
 
@@ -179,7 +196,9 @@ export function assertNoSecrets(result: CliResult, secretsInStdoutExpected = fal
       expect(text.includes(secret), `keyrelay ${result.args.join(" ")} printed a secret`).toBe(false)
     }
     // Nothing key-shaped longer than the redacted form `sk-ant-…abcd`.
-    expect(text, `keyrelay ${result.args.join(" ")} printed something key-shaped`).not.toMatch(/sk-ant-[a-z]+\d+-[A-Za-z0-9-]{6,}/)
+    expect(text, `keyrelay ${result.args.join(" ")} printed something key-shaped`).not.toMatch(
+      /sk-ant-[a-z]+\d+-[A-Za-z0-9-]{6,}/,
+    )
   }
 }
 

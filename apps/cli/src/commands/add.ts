@@ -1,11 +1,11 @@
 import type { CredentialInput, NewAccountInput } from "@keyrelay/account-store"
 import type { CommandHandler, ParsedCommand } from "../_commands.ts"
 import type { Context } from "../_context.ts"
-import { CLI_ERROR_CODES, CliError, usageError } from "../cli-error.ts"
 import { accountJson, JSON_SCHEMA_VERSION } from "../_json.ts"
+import { parseBaseUrl, parseInteger, parseNonNegative } from "../_parse-values.ts"
 import { askChoice, askConfirm, askText } from "../_prompt.ts"
 import { readApiKey } from "../_secret-input.ts"
-import { parseBaseUrl, parseNonNegative, parseInteger } from "../_parse-values.ts"
+import { CLI_ERROR_CODES, CliError, usageError } from "../cli-error.ts"
 
 const KINDS = ["api-key", "env", "command", "profile", "federation"] as const
 type Kind = (typeof KINDS)[number]
@@ -72,7 +72,12 @@ const checkRule = (v: string) => (/^fdrl_\w+$/.test(v) ? undefined : "a federati
 const checkServiceAccount = (v: string) =>
   /^svac_\w+$/.test(v) ? undefined : "a service account id starts with svac_"
 
-async function credentialFor(ctx: Context, kind: Kind, values: Values, label: string): Promise<CredentialInput> {
+async function credentialFor(
+  ctx: Context,
+  kind: Kind,
+  values: Values,
+  label: string,
+): Promise<CredentialInput> {
   switch (kind) {
     case "api-key":
       return { kind, key: await readApiKey(ctx, label) }
@@ -105,16 +110,33 @@ async function credentialFor(ctx: Context, kind: Kind, values: Values, label: st
 }
 
 async function federationCredential(ctx: Context, values: Values): Promise<CredentialInput> {
-  const federationRuleId = await need(ctx, str(values, "federation-rule"), "federation-rule", "Federation rule id?", {
-    validate: checkRule,
-    placeholder: "fdrl_…",
-  })
+  const federationRuleId = await need(
+    ctx,
+    str(values, "federation-rule"),
+    "federation-rule",
+    "Federation rule id?",
+    {
+      validate: checkRule,
+      placeholder: "fdrl_…",
+    },
+  )
   const organizationId = await need(ctx, str(values, "organization"), "organization", "Organization id?")
-  const serviceAccountId = await need(ctx, str(values, "service-account"), "service-account", "Service account id?", {
-    validate: checkServiceAccount,
-    placeholder: "svac_…",
-  })
-  const workspaceId = await optional(ctx, str(values, "workspace"), "Workspace id (Enter for none)?", "wrkspc_…")
+  const serviceAccountId = await need(
+    ctx,
+    str(values, "service-account"),
+    "service-account",
+    "Service account id?",
+    {
+      validate: checkServiceAccount,
+      placeholder: "svac_…",
+    },
+  )
+  const workspaceId = await optional(
+    ctx,
+    str(values, "workspace"),
+    "Workspace id (Enter for none)?",
+    "wrkspc_…",
+  )
   let source: "file" | "command" | "oauth" | undefined = str(values, "identity-token-file")
     ? "file"
     : str(values, "identity-token-command")
@@ -142,7 +164,12 @@ async function federationCredential(ctx: Context, values: Values): Promise<Crede
     ...(workspaceId ? { workspaceId } : {}),
   }
   if (source === "file") {
-    const path = await need(ctx, str(values, "identity-token-file"), "identity-token-file", "Path of the ID token file?")
+    const path = await need(
+      ctx,
+      str(values, "identity-token-file"),
+      "identity-token-file",
+      "Path of the ID token file?",
+    )
     return { ...base, identityToken: { source, path } }
   }
   if (source === "command") {
@@ -155,7 +182,8 @@ async function federationCredential(ctx: Context, values: Values): Promise<Crede
     return { ...base, identityToken: { source, command } }
   }
   const issuer = await need(ctx, str(values, "oidc-issuer"), "oidc-issuer", "OIDC issuer URL?", {
-    validate: (v) => (/^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])/.test(v) ? undefined : "an https URL"),
+    validate: (v) =>
+      /^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])/.test(v) ? undefined : "an https URL",
   })
   const clientId = await need(ctx, str(values, "oidc-client-id"), "oidc-client-id", "OIDC client id?")
   const scopes = (values["oidc-scope"] as string[] | undefined) ?? ["openid", "offline_access"]
@@ -166,12 +194,17 @@ async function federationCredential(ctx: Context, values: Values): Promise<Crede
 const add: CommandHandler = async (ctx, { positionals, values }) => {
   const store = await ctx.store()
   const labels = new Set(store.listAccounts().map((a) => a.label.toLowerCase()))
-  const checkLabel = (v: string) => (labels.has(v.toLowerCase()) ? `an account is already labelled "${v}"` : undefined)
+  const checkLabel = (v: string) =>
+    labels.has(v.toLowerCase()) ? `an account is already labelled "${v}"` : undefined
   const given = positionals[0]?.trim()
   if (given !== undefined && checkLabel(given)) {
-    throw new CliError(CLI_ERROR_CODES.DUPLICATE_LABEL, `An account is already labelled "${given}"; pick another label.`)
+    throw new CliError(
+      CLI_ERROR_CODES.DUPLICATE_LABEL,
+      `An account is already labelled "${given}"; pick another label.`,
+    )
   }
-  const label = given || (await need(ctx, undefined, "label", "Label for this account?", { validate: checkLabel }))
+  const label =
+    given || (await need(ctx, undefined, "label", "Label for this account?", { validate: checkLabel }))
 
   let kind = str(values, "kind") as Kind | undefined
   if (kind !== undefined && !KINDS.includes(kind)) {
@@ -210,7 +243,14 @@ const add: CommandHandler = async (ctx, { positionals, values }) => {
   const input: NewAccountInput = {
     label,
     credential,
-    tags: [...new Set(tags.flatMap((t) => t.split(",")).map((t) => t.trim()).filter(Boolean))],
+    tags: [
+      ...new Set(
+        tags
+          .flatMap((t) => t.split(","))
+          .map((t) => t.trim())
+          .filter(Boolean),
+      ),
+    ],
     ...(baseUrl ? { baseUrl: await parseBaseUrl(baseUrl) } : {}),
     ...(budget !== undefined ? { monthlyBudgetUsd: parseNonNegative(budget, "--budget") } : {}),
     ...(priority !== undefined ? { priority: parseInteger(priority, "--priority") } : {}),
@@ -231,12 +271,18 @@ const add: CommandHandler = async (ctx, { positionals, values }) => {
   }
 
   if (ctx.flags.json) {
-    ctx.printJson({ version: JSON_SCHEMA_VERSION, account: accountJson(store.getAccount(account.id) ?? account) })
+    ctx.printJson({
+      version: JSON_SCHEMA_VERSION,
+      account: accountJson(store.getAccount(account.id) ?? account),
+    })
   } else {
-    const what = account.credential.kind === "api-key" ? `api-key ${account.credential.hint}` : account.credential.kind
+    const what =
+      account.credential.kind === "api-key" ? `api-key ${account.credential.hint}` : account.credential.kind
     ctx.print(`Added ${account.label} (${what}) as ${account.id}.`)
     if (account.credential.kind === "federation" && account.credential.identityToken.source === "oauth") {
-      ctx.print(`Next: \`keyrelay login ${account.label}\` signs in to ${account.credential.identityToken.issuer}.`)
+      ctx.print(
+        `Next: \`keyrelay login ${account.label}\` signs in to ${account.credential.identityToken.issuer}.`,
+      )
     } else if (!test) {
       ctx.print(`Next: \`keyrelay test ${account.label}\` proves it (GET /v1/models, costs nothing).`)
     }

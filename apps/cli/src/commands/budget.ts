@@ -1,7 +1,7 @@
 import type { BudgetStatus } from "@keyrelay/account-store"
-import type { CommandHandler } from "../_commands.ts"
 import { findAccount } from "../_account-ref.ts"
 import { bar } from "../_bars.ts"
+import type { CommandHandler } from "../_commands.ts"
 import { formatBudgetUsd, formatUsd } from "../_format.ts"
 import { accountJson, JSON_SCHEMA_VERSION, round } from "../_json.ts"
 import { parseNonNegative } from "../_parse-values.ts"
@@ -15,7 +15,8 @@ function budgetJson(b: BudgetStatus) {
     spentMicroUsd: b.spentMicroUsd,
     spentUsd: round(b.spentMicroUsd / 1_000_000, 6),
     budgetUsd: b.budgetUsd ?? null,
-    fractionUsed: b.fractionUsed === undefined || !Number.isFinite(b.fractionUsed) ? null : round(b.fractionUsed, 4),
+    fractionUsed:
+      b.fractionUsed === undefined || !Number.isFinite(b.fractionUsed) ? null : round(b.fractionUsed, 4),
     overBudget: b.overBudget,
     unpricedRequests: b.unpricedRequests,
   }
@@ -30,7 +31,12 @@ const budget: CommandHandler = async (ctx, { positionals }) => {
     const usd = clear ? null : parseNonNegative(amount.replace(/^\$/, ""), "The budget")
     const updated = await store.updateAccount(account.id, { monthlyBudgetUsd: usd })
     if (ctx.flags.json) ctx.printJson({ version: JSON_SCHEMA_VERSION, account: accountJson(updated) })
-    else ctx.print(usd === null ? `${updated.label} has no monthly budget now.` : `${updated.label}: monthly budget ${formatBudgetUsd(usd)}.`)
+    else
+      ctx.print(
+        usd === null
+          ? `${updated.label} has no monthly budget now.`
+          : `${updated.label}: monthly budget ${formatBudgetUsd(usd)}.`,
+      )
     return 0
   }
   let budgets = store.budgets()
@@ -75,7 +81,11 @@ const budget: CommandHandler = async (ctx, { positionals }) => {
   if (budgets.some((b) => b.unpricedRequests > 0)) {
     ctx.print(style.dim("+ some requests had no known price, so the spend shown is lower than the real one."))
   }
-  if (ref === undefined) ctx.print("", style.dim("Set one: `keyrelay budget <account> <USD>`; clear: `keyrelay budget <account> none`."))
+  if (ref === undefined)
+    ctx.print(
+      "",
+      style.dim("Set one: `keyrelay budget <account> <USD>`; clear: `keyrelay budget <account> none`."),
+    )
   return 0
 }
 

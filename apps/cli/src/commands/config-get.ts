@@ -26,7 +26,11 @@ const configGet: CommandHandler = async (ctx, { positionals }) => {
   )
   ctx.print(
     ...renderTable(
-      [{ header: "SETTING" }, { header: "VALUE", shrink: true, min: 10 }, { header: "WHAT", shrink: true, min: 10 }],
+      [
+        { header: "SETTING" },
+        { header: "VALUE", shrink: true, min: 10 },
+        { header: "WHAT", shrink: true, min: 10 },
+      ],
       leaves.map(([name, { description }]) => [name, show(getValue(config, name)), description]),
       { width: ctx.width, header: ctx.style.dim },
     ),

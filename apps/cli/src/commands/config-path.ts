@@ -2,7 +2,14 @@ import { join } from "node:path"
 import type { CommandHandler } from "../_commands.ts"
 import { JSON_SCHEMA_VERSION } from "../_json.ts"
 
-const FILES = ["accounts.json", "secrets.json", "rules.json", "config.json", "state.json", "usage.json"] as const
+const FILES = [
+  "accounts.json",
+  "secrets.json",
+  "rules.json",
+  "config.json",
+  "state.json",
+  "usage.json",
+] as const
 
 const configPath: CommandHandler = async (ctx) => {
   const home = await ctx.home()

@@ -15,7 +15,12 @@ const configSet: CommandHandler = async (ctx, { positionals }) => {
   })
   const now = getValue(config, key)
   if (ctx.flags.json) ctx.printJson({ version: JSON_SCHEMA_VERSION, key, value: now ?? null })
-  else ctx.print(now === undefined ? `${key} is unset.` : `${key} = ${typeof now === "string" ? now : JSON.stringify(now)}`)
+  else
+    ctx.print(
+      now === undefined
+        ? `${key} is unset.`
+        : `${key} = ${typeof now === "string" ? now : JSON.stringify(now)}`,
+    )
   return 0
 }
 export default configSet

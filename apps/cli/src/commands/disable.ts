@@ -1,8 +1,9 @@
-import type { CommandHandler } from "../_commands.ts"
 import { updateAccounts } from "../_account-updates.ts"
+import type { CommandHandler } from "../_commands.ts"
 
 const disable: CommandHandler = async (ctx, { positionals, values }) => {
-  const reason = typeof values.reason === "string" && values.reason.trim() ? values.reason.trim() : "disabled by the user"
+  const reason =
+    typeof values.reason === "string" && values.reason.trim() ? values.reason.trim() : "disabled by the user"
   await updateAccounts(
     ctx,
     positionals,

@@ -53,7 +53,8 @@ function permissionChecks(home: string): Check[] {
       fix: `chmod 600 ${loose.map((n) => join(home, n)).join(" ")}`,
     })
   }
-  if (checks.length === 0) checks.push({ id: "permissions", status: "ok", message: `${home} and its files are private (0700/0600)` })
+  if (checks.length === 0)
+    checks.push({ id: "permissions", status: "ok", message: `${home} and its files are private (0700/0600)` })
   return checks
 }
 
@@ -65,7 +66,8 @@ function problemCheck(problem: StoreProblem): Check {
     ERR_STORE_FILE_TOO_NEW: "upgrade keyrelay: `npm install -g keyrelay@latest`",
     ERR_STORE_MIGRATION_FAILED: "upgrade keyrelay, or report the file's version",
     ERR_STORE_INSECURE_PERMISSIONS: `chmod 600 ${problem.file}`,
-    ERR_STORE_KEYCHAIN_UNAVAILABLE: "start a Secret Service (gnome-keyring, KWallet), or `keyrelay config set keychain false`",
+    ERR_STORE_KEYCHAIN_UNAVAILABLE:
+      "start a Secret Service (gnome-keyring, KWallet), or `keyrelay config set keychain false`",
   }
   return {
     id: `files.${problem.code}`,
@@ -111,7 +113,9 @@ async function accountChecks(ctx: Context, store: AccountStore): Promise<Check[]
   const checks: Check[] = []
   const accounts = store.listAccounts()
   if (accounts.length === 0) {
-    return [{ id: "accounts.empty", status: "error", message: "the pool has no accounts", fix: "keyrelay add" }]
+    return [
+      { id: "accounts.empty", status: "error", message: "the pool has no accounts", fix: "keyrelay add" },
+    ]
   }
   const enabled = accounts.filter((a) => a.enabled)
   if (enabled.length === 0) {
@@ -122,10 +126,18 @@ async function accountChecks(ctx: Context, store: AccountStore): Promise<Check[]
       fix: `keyrelay enable ${accounts[0]!.label}`,
     })
   } else {
-    checks.push({ id: "accounts", status: "ok", message: `${enabled.length} of ${accounts.length} accounts enabled` })
+    checks.push({
+      id: "accounts",
+      status: "ok",
+      message: `${enabled.length} of ${accounts.length} accounts enabled`,
+    })
   }
   for (const account of accounts) {
-    if (!account.enabled && account.disabledReason && !/by the user|added disabled/.test(account.disabledReason)) {
+    if (
+      !account.enabled &&
+      account.disabledReason &&
+      !/by the user|added disabled/.test(account.disabledReason)
+    ) {
       checks.push({
         id: `accounts.disabled.${account.id}`,
         status: "warning",
@@ -161,14 +173,20 @@ function configChecks(store: AccountStore): Check[] {
   const checks: Check[] = []
   const strategy = store.config.strategy
   if (strategy !== undefined && !(STRATEGY_NAMES as readonly string[]).includes(strategy)) {
-    checks.push({ id: "config.strategy", status: "error", message: `unknown strategy "${strategy}"`, fix: "keyrelay strategy sticky" })
+    checks.push({
+      id: "config.strategy",
+      status: "error",
+      message: `unknown strategy "${strategy}"`,
+      fix: "keyrelay strategy sticky",
+    })
   }
   const ids = new Set(store.listAccounts().map((a) => a.id))
   const tags = new Set(store.listAccounts().flatMap((a) => a.tags))
   for (const rule of store.listRules()) {
     const missing = (rule.use.accounts ?? []).filter((id) => !ids.has(id))
     const noTag = (rule.use.tags ?? []).filter((t) => !tags.has(t))
-    const usable = (rule.use.accounts ?? []).length - missing.length + (rule.use.tags ?? []).length - noTag.length
+    const usable =
+      (rule.use.accounts ?? []).length - missing.length + (rule.use.tags ?? []).length - noTag.length
     if (usable === 0) {
       checks.push({
         id: `rules.empty.${rule.id}`,
@@ -201,7 +219,11 @@ async function openCodeChecks(ctx: Context): Promise<Check[]> {
   }
   checks.push(
     status.pluginConfigured
-      ? { id: "opencode.plugin", status: "ok", message: "OpenCode's config loads the opencode-keyrelay plugin" }
+      ? {
+          id: "opencode.plugin",
+          status: "ok",
+          message: "OpenCode's config loads the opencode-keyrelay plugin",
+        }
       : {
           id: "opencode.plugin",
           status: "error",
@@ -212,7 +234,12 @@ async function openCodeChecks(ctx: Context): Promise<Check[]> {
   const auth = status.auth
   const where = auth.overriddenByEnv ? "$OPENCODE_AUTH_CONTENT" : auth.path
   if (auth.unreadable) {
-    checks.push({ id: "opencode.auth", status: "error", message: `${where} does not parse (${auth.unreadable})`, fix: `fix or move ${where}, then keyrelay opencode setup` })
+    checks.push({
+      id: "opencode.auth",
+      status: "error",
+      message: `${where} does not parse (${auth.unreadable})`,
+      fix: `fix or move ${where}, then keyrelay opencode setup`,
+    })
   } else if (auth.anthropic === "missing") {
     checks.push({
       id: "opencode.auth",
@@ -231,7 +258,8 @@ async function openCodeChecks(ctx: Context): Promise<Check[]> {
     checks.push({
       id: "opencode.auth",
       status: "ok",
-      message: auth.anthropic === "marker" ? `${where} holds keyrelay's marker` : `${where} has an anthropic entry`,
+      message:
+        auth.anthropic === "marker" ? `${where} holds keyrelay's marker` : `${where} has an anthropic entry`,
     })
   }
   return checks
@@ -252,7 +280,10 @@ async function credentialChecks(ctx: Context, store: AccountStore, timeoutMs: nu
         }
       : {
           id: `credentials.${account.id}`,
-          status: result.failure?.class === "rate-limit" || result.failure?.class === "service" ? ("warning" as const) : ("error" as const),
+          status:
+            result.failure?.class === "rate-limit" || result.failure?.class === "service"
+              ? ("warning" as const)
+              : ("error" as const),
           message: `${account.label} fails \`keyrelay test\`: ${result.failure?.class}: ${result.failure?.reason}`,
           fix: fixFor(account, result),
         }

@@ -1,5 +1,5 @@
-import type { CommandHandler } from "../_commands.ts"
 import { updateAccounts } from "../_account-updates.ts"
+import type { CommandHandler } from "../_commands.ts"
 
 /** An account's own cooldowns: `acct:<id>` and `acct:<id>|<class>` (its organization's are shared, and stay). */
 function ownKeys(id: string): (key: string) => boolean {

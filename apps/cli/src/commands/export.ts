@@ -1,8 +1,8 @@
 import { resolve } from "node:path"
 import type { CommandHandler } from "../_commands.ts"
-import { usageError } from "../cli-error.ts"
 import { type ExportDocument, exportedAccount } from "../_export-format.ts"
 import { writeFileAtomic } from "../_write-file.ts"
+import { usageError } from "../cli-error.ts"
 
 const exportCommand: CommandHandler = async (ctx, { values }) => {
   const withSecrets = values["with-secrets"] === true
@@ -13,13 +13,17 @@ const exportCommand: CommandHandler = async (ctx, { values }) => {
     )
   }
   if (withSecrets && output === "-" && ctx.stdout.isTTY) {
-    throw usageError("Refusing to print API keys on the terminal; pipe `--output -` into another command, or name a file.")
+    throw usageError(
+      "Refusing to print API keys on the terminal; pipe `--output -` into another command, or name a file.",
+    )
   }
   const store = await ctx.store()
   const accounts = []
   for (const account of store.listAccounts()) {
     const key =
-      withSecrets && account.credential.kind === "api-key" ? (await store.getSecret(account.id)).reveal() : undefined
+      withSecrets && account.credential.kind === "api-key"
+        ? (await store.getSecret(account.id)).reveal()
+        : undefined
     accounts.push(exportedAccount(account, key))
   }
   const document: ExportDocument = {
@@ -48,7 +52,9 @@ const exportCommand: CommandHandler = async (ctx, { values }) => {
   }
   const keyless = accounts.filter((a) => a.credential.kind === "api-key" && a.key === undefined).length
   if (keyless > 0) {
-    ctx.info(`${keyless} api-key account(s) were exported without their key: an import skips them (export with --with-secrets to carry keys).`)
+    ctx.info(
+      `${keyless} api-key account(s) were exported without their key: an import skips them (export with --with-secrets to carry keys).`,
+    )
   }
   return 0
 }

@@ -1,7 +1,7 @@
-import { usageError } from "../cli-error.ts"
-import { findCommand } from "../_commands.ts"
 import type { CommandHandler } from "../_commands.ts"
+import { findCommand } from "../_commands.ts"
 import { printCommandHelp, printOverview, suggest } from "../_help.ts"
+import { usageError } from "../cli-error.ts"
 
 const help: CommandHandler = async (ctx, { positionals }) => {
   if (positionals.length === 0) {
@@ -10,7 +10,9 @@ const help: CommandHandler = async (ctx, { positionals }) => {
   }
   const found = findCommand(positionals)
   if (!found || found.used !== positionals.length) {
-    throw usageError(`No command \`${positionals.join(" ")}\`.${suggest(positionals[0]!)} Run \`keyrelay help\`.`)
+    throw usageError(
+      `No command \`${positionals.join(" ")}\`.${suggest(positionals[0]!)} Run \`keyrelay help\`.`,
+    )
   }
   printCommandHelp(ctx, found.spec)
   return 0

@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs"
 import { resolve } from "node:path"
 import type { CredentialInput, RoutingRuleInput } from "@keyrelay/account-store"
 import type { CommandHandler } from "../_commands.ts"
-import { CLI_ERROR_CODES, CliError } from "../cli-error.ts"
 import type { ExportDocument, ExportedAccount } from "../_export-format.ts"
 import { JSON_SCHEMA_VERSION } from "../_json.ts"
 import { readStdin } from "../_secret-input.ts"
+import { CLI_ERROR_CODES, CliError } from "../cli-error.ts"
 
 function invalid(message: string): CliError {
   return new CliError(CLI_ERROR_CODES.IMPORT_INVALID, message)
@@ -20,15 +20,26 @@ function parseDocument(text: string): ExportDocument {
   }
   const doc = data as Partial<ExportDocument>
   if (doc?.keyrelay !== "export" || !Array.isArray(doc.accounts)) {
-    throw invalid("That JSON is not a keyrelay export (no `\"keyrelay\": \"export\"`).")
+    throw invalid('That JSON is not a keyrelay export (no `"keyrelay": "export"`).')
   }
   if (doc.version !== 1) {
-    throw invalid(`That export is version ${String(doc.version)}; this keyrelay reads version 1. Upgrade keyrelay.`)
+    throw invalid(
+      `That export is version ${String(doc.version)}; this keyrelay reads version 1. Upgrade keyrelay.`,
+    )
   }
-  return { ...doc, rules: doc.rules ?? [], config: doc.config ?? ({} as ExportDocument["config"]) } as ExportDocument
+  return {
+    ...doc,
+    rules: doc.rules ?? [],
+    config: doc.config ?? ({} as ExportDocument["config"]),
+  } as ExportDocument
 }
 
-type Outcome = { label: string; status: "added" | "exists" | "skipped" | "failed"; id: string | null; reason: string | null }
+type Outcome = {
+  label: string
+  status: "added" | "exists" | "skipped" | "failed"
+  id: string | null
+  reason: string | null
+}
 
 const importCommand: CommandHandler = async (ctx, { positionals, values }) => {
   const [source] = positionals as [string]
@@ -37,7 +48,10 @@ const importCommand: CommandHandler = async (ctx, { positionals, values }) => {
     text = source === "-" ? await readStdin(ctx) : readFileSync(resolve(ctx.cwd, source), "utf8")
   } catch (error) {
     if (error instanceof CliError) throw error
-    throw new CliError(CLI_ERROR_CODES.IO_FAILED, `Could not read ${source}: ${(error as NodeJS.ErrnoException).code ?? "error"}.`)
+    throw new CliError(
+      CLI_ERROR_CODES.IO_FAILED,
+      `Could not read ${source}: ${(error as NodeJS.ErrnoException).code ?? "error"}.`,
+    )
   }
   const doc = parseDocument(text)
   const dryRun = values["dry-run"] === true
@@ -68,7 +82,12 @@ const importCommand: CommandHandler = async (ctx, { positionals, values }) => {
     const existing = store.listAccounts().find((a) => a.fingerprint === fingerprint)
     if (existing) {
       idMap.set(entry.id, existing.id)
-      outcomes.push({ label: entry.label, status: "exists", id: existing.id, reason: `already in the pool as ${existing.label}` })
+      outcomes.push({
+        label: entry.label,
+        status: "exists",
+        id: existing.id,
+        reason: `already in the pool as ${existing.label}`,
+      })
       continue
     }
     let label = entry.label
@@ -99,12 +118,19 @@ const importCommand: CommandHandler = async (ctx, { positionals, values }) => {
   }
 
   // Rules name accounts by id; an id from the other pool becomes the id the account has here.
-  const existingRules = new Set(store.listRules().map((r) => JSON.stringify([r.match, r.use, r.strategy ?? null])))
+  const existingRules = new Set(
+    store.listRules().map((r) => JSON.stringify([r.match, r.use, r.strategy ?? null])),
+  )
   const rules: RoutingRuleInput[] = []
   let rulesSkipped = 0
   for (const rule of doc.rules) {
-    const accounts = (rule.use.accounts ?? []).map((id) => idMap.get(id)).filter((id): id is string => Boolean(id))
-    const use = { ...(accounts.length ? { accounts } : {}), ...(rule.use.tags?.length ? { tags: rule.use.tags } : {}) }
+    const accounts = (rule.use.accounts ?? [])
+      .map((id) => idMap.get(id))
+      .filter((id): id is string => Boolean(id))
+    const use = {
+      ...(accounts.length ? { accounts } : {}),
+      ...(rule.use.tags?.length ? { tags: rule.use.tags } : {}),
+    }
     const next: RoutingRuleInput = {
       match: rule.match,
       use,
@@ -145,7 +171,9 @@ const importCommand: CommandHandler = async (ctx, { positionals, values }) => {
           : `${o.status === "failed" ? "Could not add" : "Skipped"} ${o.label}: ${o.reason}`,
       )
     }
-    ctx.print(`${verb} ${rules.length} rule(s)${rulesSkipped ? `; ${rulesSkipped} already present or without accounts` : ""}.`)
+    ctx.print(
+      `${verb} ${rules.length} rule(s)${rulesSkipped ? `; ${rulesSkipped} already present or without accounts` : ""}.`,
+    )
     if (configStatus === "updated") ctx.print(dryRun ? "Would update the settings." : "Updated the settings.")
   }
   return outcomes.some((o) => o.status === "failed") ? 1 : 0

@@ -1,5 +1,5 @@
-import type { CommandHandler } from "../_commands.ts"
 import { findAccount } from "../_account-ref.ts"
+import type { CommandHandler } from "../_commands.ts"
 import { formatAgo, formatCount, formatIn, isoOrNull } from "../_format.ts"
 import { cooldownJson, JSON_SCHEMA_VERSION, round, snapshotBuckets } from "../_json.ts"
 import { type AccountView, type CooldownView, type LimitView, poolView, splitKey } from "../_pool-view.ts"
@@ -48,12 +48,19 @@ function groupsOf(views: readonly AccountView[]): GroupEntry[] {
   return [...groups.values()].sort((a, b) => a.key.localeCompare(b.key))
 }
 
-function bucketText(limit: LimitView, name: "requests" | "inputTokens" | "outputTokens" | "tokens", now: number): string {
+function bucketText(
+  limit: LimitView,
+  name: "requests" | "inputTokens" | "outputTokens" | "tokens",
+  now: number,
+): string {
   const bucket = limit.snapshot[name]
   if (!bucket || bucket.limit == null || bucket.remaining == null) return "—"
   const refilled = bucket.resetAt != null && bucket.resetAt <= now
   const remaining = refilled ? bucket.limit : bucket.remaining
-  const reset = !refilled && bucket.resetAt != null && remaining < bucket.limit ? ` (full ${formatIn(bucket.resetAt, now)})` : ""
+  const reset =
+    !refilled && bucket.resetAt != null && remaining < bucket.limit
+      ? ` (full ${formatIn(bucket.resetAt, now)})`
+      : ""
   const count = name === "requests" ? (n: number) => n.toLocaleString("en-US") : formatCount
   return `${count(remaining)}/${count(bucket.limit)}${reset}`
 }
@@ -105,7 +112,9 @@ const limits: CommandHandler = async (ctx, { values }) => {
           { header: "SEEN" },
         ],
         withLimits.map((g) => [
-          g.organizationId ? `${g.organizationId} · ${g.modelClass ?? "all"}` : `${g.accounts[0] ?? g.key} · ${g.modelClass ?? "all"}`,
+          g.organizationId
+            ? `${g.organizationId} · ${g.modelClass ?? "all"}`
+            : `${g.accounts[0] ?? g.key} · ${g.modelClass ?? "all"}`,
           g.accounts.join(", "),
           bucketText(g.limit!, "requests", now),
           bucketText(g.limit!, "inputTokens", now),

@@ -47,9 +47,16 @@ const list: CommandHandler = async (ctx) => {
   )
   const notes = views.flatMap((view) => whyLines(view, now))
   if (notes.length > 0) ctx.print("", ...notes)
-  const untested = views.filter((v) => v.organizationId === undefined && !v.lastOutcome && v.account.enabled).length
+  const untested = views.filter(
+    (v) => v.organizationId === undefined && !v.lastOutcome && v.account.enabled,
+  ).length
   if (untested > 0) {
-    ctx.print("", style.dim(`${plural(untested, "account")} not tested yet: \`keyrelay test\` learns organization and workspace.`))
+    ctx.print(
+      "",
+      style.dim(
+        `${plural(untested, "account")} not tested yet: \`keyrelay test\` learns organization and workspace.`,
+      ),
+    )
   }
   return 0
 }
@@ -59,7 +66,10 @@ function orgCell(view: AccountView): string {
   return view.workspaceId ? `${view.organizationId} / ${view.workspaceId}` : view.organizationId
 }
 
-function statusCell(view: AccountView, style: { green(t: string): string; yellow(t: string): string; red(t: string): string }): string {
+function statusCell(
+  view: AccountView,
+  style: { green(t: string): string; yellow(t: string): string; red(t: string): string },
+): string {
   const text =
     view.status === "ready"
       ? style.green("ready")
@@ -95,19 +105,29 @@ function whyLines(view: AccountView, now: number): string[] {
   const label = view.account.label
   const lines: string[] = []
   if (!view.account.enabled) {
-    lines.push(`${label}: disabled${view.account.disabledReason ? ` — ${view.account.disabledReason}` : ""}. \`keyrelay enable ${label}\` turns it back on.`)
+    lines.push(
+      `${label}: disabled${view.account.disabledReason ? ` — ${view.account.disabledReason}` : ""}. \`keyrelay enable ${label}\` turns it back on.`,
+    )
   }
   for (const cooldown of view.cooldowns) {
-    const what = cooldown.modelClass ? `${cooldown.modelClass} cooling down` : `cooling down (${cooldown.scope})`
-    lines.push(`${label}: ${what} until ${new Date(cooldown.until).toISOString()} (${formatIn(cooldown.until, now)}) — ${cooldown.reason}`)
+    const what = cooldown.modelClass
+      ? `${cooldown.modelClass} cooling down`
+      : `cooling down (${cooldown.scope})`
+    lines.push(
+      `${label}: ${what} until ${new Date(cooldown.until).toISOString()} (${formatIn(cooldown.until, now)}) — ${cooldown.reason}`,
+    )
   }
   const last = view.lastOutcome
   if (last && last.class !== "ok" && view.account.enabled) {
     lines.push(
-      `${label}: last answer ${last.status ?? ""} ${last.class} ${formatAgo(last.at, now)}${last.reason ? ` — ${last.reason}` : ""}`.replace(/  +/g, " "),
+      `${label}: last answer ${last.status ?? ""} ${last.class} ${formatAgo(last.at, now)}${last.reason ? ` — ${last.reason}` : ""}`.replace(
+        / {2,}/g,
+        " ",
+      ),
     )
   }
-  if (view.budget?.overBudget) lines.push(`${label}: over its monthly budget. \`keyrelay budget ${label} <USD>\` raises it.`)
+  if (view.budget?.overBudget)
+    lines.push(`${label}: over its monthly budget. \`keyrelay budget ${label} <USD>\` raises it.`)
   return lines
 }
 

@@ -1,13 +1,13 @@
 import { createInterface } from "node:readline/promises"
 import type { Account } from "@keyrelay/account-store"
 import type { TokenSet } from "@keyrelay/oauth-pkce"
+import { findAccount } from "../_account-ref.ts"
 import type { CommandHandler } from "../_commands.ts"
 import type { Context } from "../_context.ts"
-import { CLI_ERROR_CODES, CliError } from "../cli-error.ts"
-import { findAccount } from "../_account-ref.ts"
 import { isoOrNull } from "../_format.ts"
 import { JSON_SCHEMA_VERSION } from "../_json.ts"
 import { startSpinner } from "../_spinner.ts"
+import { CLI_ERROR_CODES, CliError } from "../cli-error.ts"
 import { VERSION } from "../version.ts"
 
 type OAuthSource = Extract<
@@ -29,7 +29,11 @@ function oauthSourceOf(account: Account): OAuthSource {
 /** Reads one pasted line from the terminal until the sign-in finishes some other way. */
 function pastedInput(ctx: Context) {
   return async (signal: AbortSignal): Promise<string> => {
-    const rl = createInterface({ input: ctx.stdin, output: ctx.stderr as unknown as NodeJS.WritableStream, terminal: false })
+    const rl = createInterface({
+      input: ctx.stdin,
+      output: ctx.stderr as unknown as NodeJS.WritableStream,
+      terminal: false,
+    })
     try {
       return await rl.question("", { signal })
     } finally {
@@ -42,7 +46,9 @@ const login: CommandHandler = async (ctx, { positionals, values }) => {
   const store = await ctx.store()
   const account = findAccount(store, positionals[0]!)
   const source = oauthSourceOf(account)
-  const { createOAuthClient, signIn, readIdTokenClaims, isOAuthPkceError } = await import("@keyrelay/oauth-pkce")
+  const { createOAuthClient, signIn, readIdTokenClaims, isOAuthPkceError } = await import(
+    "@keyrelay/oauth-pkce"
+  )
   const { identityTokenStore } = await import("@keyrelay/pool-fetch")
   const client = createOAuthClient({
     issuer: source.issuer,
@@ -100,9 +106,13 @@ const login: CommandHandler = async (ctx, { positionals, values }) => {
     }
   } catch (error) {
     if (isOAuthPkceError(error)) {
-      throw new CliError(CLI_ERROR_CODES.LOGIN_FAILED, `Sign-in to ${source.issuer} failed: ${error.message}`, {
-        cause: error,
-      })
+      throw new CliError(
+        CLI_ERROR_CODES.LOGIN_FAILED,
+        `Sign-in to ${source.issuer} failed: ${error.message}`,
+        {
+          cause: error,
+        },
+      )
     }
     throw error
   }
@@ -124,9 +134,13 @@ const login: CommandHandler = async (ctx, { positionals, values }) => {
   } else {
     ctx.print(`Signed in to ${source.issuer}${subject ? ` as ${subject}` : ""}; saved for ${account.label}.`)
     if (tokens.refreshToken === undefined) {
-      ctx.warn("the provider gave no refresh token, so you will need to sign in again when this one expires (ask for offline_access).")
+      ctx.warn(
+        "the provider gave no refresh token, so you will need to sign in again when this one expires (ask for offline_access).",
+      )
     }
-    ctx.print(`Next: \`keyrelay test ${account.label}\` exchanges it for an Anthropic token and proves the account.`)
+    ctx.print(
+      `Next: \`keyrelay test ${account.label}\` exchanges it for an Anthropic token and proves the account.`,
+    )
   }
   return 0
 }

@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs"
 import { dirname } from "node:path"
 import type { CommandHandler } from "../_commands.ts"
 import type { Context } from "../_context.ts"
-import { CLI_ERROR_CODES, CliError } from "../cli-error.ts"
 import { JSON_SCHEMA_VERSION } from "../_json.ts"
 import { openCodeStatus, pluginEntryMatches } from "../_opencode.ts"
 import { askConfirm } from "../_prompt.ts"
 import { writeFileAtomic } from "../_write-file.ts"
+import { CLI_ERROR_CODES, CliError } from "../cli-error.ts"
 import { OPENCODE_AUTH_MARKER, OPENCODE_PLUGIN_NAME } from "../opencode-marker.ts"
 
 async function confirmStep(ctx: Context, yes: boolean, question: string, flag: string): Promise<boolean> {
@@ -25,7 +25,10 @@ async function addPlugin(path: string): Promise<void> {
   if (plugins?.some(pluginEntryMatches)) return
   const formatting = { insertSpaces: true, tabSize: 2, eol: "\n" }
   const edits = plugins
-    ? modify(text, ["plugin", plugins.length], OPENCODE_PLUGIN_NAME, { formattingOptions: formatting, isArrayInsertion: true })
+    ? modify(text, ["plugin", plugins.length], OPENCODE_PLUGIN_NAME, {
+        formattingOptions: formatting,
+        isArrayInsertion: true,
+      })
     : modify(text, ["plugin"], [OPENCODE_PLUGIN_NAME], { formattingOptions: formatting })
   mkdirSync(dirname(path), { recursive: true })
   writeFileAtomic(path, applyEdits(text, edits), { mode: 0o600, keepMode: true })
@@ -99,7 +102,11 @@ const opencodeSetup: CommandHandler = async (ctx, { values }) => {
           true,
         )))
     if (importIt) {
-      const imported = await importKey(ctx, auth.path, typeof values.label === "string" ? values.label : "opencode")
+      const imported = await importKey(
+        ctx,
+        auth.path,
+        typeof values.label === "string" ? values.label : "opencode",
+      )
       result.auth.importedAccount = imported
       result.auth.backup = backup(auth.path, ctx.now())
       writeAuth(auth.path)
@@ -108,7 +115,9 @@ const opencodeSetup: CommandHandler = async (ctx, { values }) => {
       say(`The old auth.json is kept as ${result.auth.backup} (0600); delete it once you are happy.`)
     } else {
       result.auth.status = "kept"
-      say("OpenCode's own API key stays in auth.json (the plugin runs with it there). `--import-key` moves it into the pool.")
+      say(
+        "OpenCode's own API key stays in auth.json (the plugin runs with it there). `--import-key` moves it into the pool.",
+      )
     }
   } else {
     const replace = await confirmStep(

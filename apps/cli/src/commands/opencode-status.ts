@@ -38,7 +38,9 @@ const opencodeStatus: CommandHandler = async (ctx) => {
   ctx.print(
     status.pluginConfigured
       ? ok(`plugin configured (${[...where, ...status.localPluginFiles].join(", ")})`)
-      : bad(`plugin not configured: no "opencode-keyrelay" in ${status.globalConfig} or the project's config`),
+      : bad(
+          `plugin not configured: no "opencode-keyrelay" in ${status.globalConfig} or the project's config`,
+        ),
   )
   for (const source of status.sources.filter((s) => s.unreadable)) {
     ctx.print(bad(`${source.source} does not parse (${source.unreadable}); OpenCode will refuse it too`))
@@ -47,8 +49,12 @@ const opencodeStatus: CommandHandler = async (ctx) => {
   const authWhere = auth.overriddenByEnv ? "$OPENCODE_AUTH_CONTENT" : auth.path
   const lines: Record<OpenCodeStatus["auth"]["anthropic"], string> = {
     marker: ok(`anthropic entry in ${authWhere} is keyrelay's marker (no secret)`),
-    "api-key": ok(`anthropic entry in ${authWhere} holds an API key; the plugin runs (\`keyrelay opencode setup --import-key\` moves it into the pool)`),
-    other: yellow(`! anthropic entry in ${authWhere} is of type "${auth.otherType}"; keyrelay never uses subscription sign-ins`),
+    "api-key": ok(
+      `anthropic entry in ${authWhere} holds an API key; the plugin runs (\`keyrelay opencode setup --import-key\` moves it into the pool)`,
+    ),
+    other: yellow(
+      `! anthropic entry in ${authWhere} is of type "${auth.otherType}"; keyrelay never uses subscription sign-ins`,
+    ),
     missing: bad(`no anthropic entry in ${authWhere}: OpenCode will not run the plugin's loader`),
   }
   ctx.print(lines[auth.anthropic])

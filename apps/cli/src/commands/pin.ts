@@ -1,5 +1,5 @@
-import type { CommandHandler } from "../_commands.ts"
 import { updateAccounts } from "../_account-updates.ts"
+import type { CommandHandler } from "../_commands.ts"
 
 const pin: CommandHandler = async (ctx, { positionals }) => {
   const store = await ctx.store()
@@ -11,7 +11,9 @@ const pin: CommandHandler = async (ctx, { positionals }) => {
   )
   const others = store.listAccounts().filter((a) => a.pinned && a.id !== pinned?.id)
   if (others.length > 0 && !ctx.flags.json) {
-    ctx.info(`Also pinned: ${others.map((a) => a.label).join(", ")}. \`keyrelay unpin <account>\` unpins one.`)
+    ctx.info(
+      `Also pinned: ${others.map((a) => a.label).join(", ")}. \`keyrelay unpin <account>\` unpins one.`,
+    )
   }
 }
 export default pin

@@ -1,5 +1,5 @@
-import type { CommandHandler } from "../_commands.ts"
 import { findAccounts } from "../_account-ref.ts"
+import type { CommandHandler } from "../_commands.ts"
 import { JSON_SCHEMA_VERSION } from "../_json.ts"
 import { askConfirm } from "../_prompt.ts"
 
@@ -17,7 +17,10 @@ const remove: CommandHandler = async (ctx, { positionals, values }) => {
   }
   for (const account of accounts) await store.removeAccount(account.id)
   if (ctx.flags.json) {
-    ctx.printJson({ version: JSON_SCHEMA_VERSION, removed: accounts.map((a) => ({ id: a.id, label: a.label })) })
+    ctx.printJson({
+      version: JSON_SCHEMA_VERSION,
+      removed: accounts.map((a) => ({ id: a.id, label: a.label })),
+    })
   } else {
     for (const account of accounts) ctx.print(`Removed ${account.label} (${account.id}).`)
   }

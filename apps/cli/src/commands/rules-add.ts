@@ -1,14 +1,17 @@
 import { isAbsolute, resolve } from "node:path"
 import type { RoutingRuleInput } from "@keyrelay/account-store"
-import type { CommandHandler } from "../_commands.ts"
-import { usageError } from "../cli-error.ts"
 import { findAccounts } from "../_account-ref.ts"
+import type { CommandHandler } from "../_commands.ts"
 import { JSON_SCHEMA_VERSION } from "../_json.ts"
 import { matchText, ruleJson, useText } from "../_rules-view.ts"
 import { checkStrategy } from "../_strategies.ts"
+import { usageError } from "../cli-error.ts"
 
 function list(value: unknown): string[] {
-  return ((value as string[] | undefined) ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean)
+  return ((value as string[] | undefined) ?? [])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean)
 }
 
 /** A relative directory is the user's relative to where they stand; globs and `~/` are kept as written. */
@@ -49,7 +52,9 @@ const rulesAdd: CommandHandler = async (ctx, { values }) => {
   if (ctx.flags.json) {
     ctx.printJson({ version: JSON_SCHEMA_VERSION, rule: ruleJson(added, store) })
   } else {
-    ctx.print(`Added ${added.id}: ${matchText(added)} → ${useText(added, store)}${added.strategy ? ` (${added.strategy})` : ""}.`)
+    ctx.print(
+      `Added ${added.id}: ${matchText(added)} → ${useText(added, store)}${added.strategy ? ` (${added.strategy})` : ""}.`,
+    )
     ctx.print("`keyrelay rules explain <dir> [model]` shows which account would serve.")
   }
   return 0

@@ -33,7 +33,9 @@ const rulesExplain: CommandHandler = async (ctx, { positionals }) => {
   }
   const { style } = ctx
   const rule = explanation.ruleId ? store.listRules().find((r) => r.id === explanation.ruleId) : undefined
-  ctx.print(`${style.bold("Request")} from ${directory}${model ? ` for ${model} (class ${explanation.modelClass})` : ""}`)
+  ctx.print(
+    `${style.bold("Request")} from ${directory}${model ? ` for ${model} (class ${explanation.modelClass})` : ""}`,
+  )
   ctx.print(
     rule
       ? `Rule ${rule.id}${rule.description ? ` (${rule.description})` : ""} matches: its accounts are the candidates.`
@@ -41,7 +43,10 @@ const rulesExplain: CommandHandler = async (ctx, { positionals }) => {
   )
   ctx.print(`Strategy: ${explanation.strategy}.`, "")
   const picked = explanation.accounts.find((a) => a.status === "picked")
-  if (picked) ctx.print(`${style.green(ctx.unicode ? "→" : "->")} ${style.bold(picked.label)} would serve: ${picked.reason}.`)
+  if (picked)
+    ctx.print(
+      `${style.green(ctx.unicode ? "→" : "->")} ${style.bold(picked.label)} would serve: ${picked.reason}.`,
+    )
   else ctx.print(`${style.red(ctx.unicode ? "✗" : "x")} No account can serve this request now.`)
   for (const account of explanation.accounts) {
     if (account.status === "picked") continue

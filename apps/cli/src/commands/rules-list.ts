@@ -36,7 +36,9 @@ const rulesList: CommandHandler = async (ctx) => {
       { width: ctx.width, header: ctx.style.dim },
     ),
     "",
-    ctx.style.dim("The first rule that matches a request decides; with none, every enabled account is a candidate."),
+    ctx.style.dim(
+      "The first rule that matches a request decides; with none, every enabled account is a candidate.",
+    ),
   )
   return 0
 }

@@ -1,6 +1,6 @@
 import type { CommandHandler } from "../_commands.ts"
-import { CLI_ERROR_CODES, CliError } from "../cli-error.ts"
 import { JSON_SCHEMA_VERSION } from "../_json.ts"
+import { CLI_ERROR_CODES, CliError } from "../cli-error.ts"
 
 const rulesRemove: CommandHandler = async (ctx, { positionals }) => {
   const store = await ctx.store()
@@ -9,7 +9,11 @@ const rulesRemove: CommandHandler = async (ctx, { positionals }) => {
     // A rule may be named by its id or by its position in `rules list`.
     const byPosition = /^\d+$/.test(ref) ? rules[Number(ref) - 1] : undefined
     const rule = rules.find((r) => r.id === ref) ?? byPosition
-    if (!rule) throw new CliError(CLI_ERROR_CODES.RULE_NOT_FOUND, `No rule "${ref}". \`keyrelay rules list\` shows their ids.`)
+    if (!rule)
+      throw new CliError(
+        CLI_ERROR_CODES.RULE_NOT_FOUND,
+        `No rule "${ref}". \`keyrelay rules list\` shows their ids.`,
+      )
     return rule.id
   })
   for (const id of new Set(ids)) await store.removeRule(id)

@@ -11,7 +11,14 @@ const schema: CommandHandler = async (ctx, { positionals }) => {
   }
   const name = positionals.join(" ")
   const resolved = name === "error" ? "error" : findCommand(positionals)?.spec.name
-  const key = resolved === "rules" ? "rules list" : resolved === "config" ? "config get" : resolved === "opencode" ? "opencode status" : resolved
+  const key =
+    resolved === "rules"
+      ? "rules list"
+      : resolved === "config"
+        ? "config get"
+        : resolved === "opencode"
+          ? "opencode status"
+          : resolved
   const found = key ? JSON_SCHEMAS[key] : undefined
   if (!found) throw usageError(`\`${name}\` has no --json output. \`keyrelay schema\` lists those that do.`)
   ctx.printJson(found)

@@ -8,7 +8,9 @@ const strategy: CommandHandler = async (ctx, { positionals }) => {
   if (name !== undefined) {
     await store.updateConfig({ strategy: checkStrategy(name) })
     if (!ctx.flags.json) {
-      ctx.print(`Strategy: ${name} — ${STRATEGY_HELP[name] ?? ""}. A running OpenCode picks it up on its next request.`)
+      ctx.print(
+        `Strategy: ${name} — ${STRATEGY_HELP[name] ?? ""}. A running OpenCode picks it up on its next request.`,
+      )
     }
   }
   const current = store.config.strategy
@@ -24,9 +26,13 @@ const strategy: CommandHandler = async (ctx, { positionals }) => {
     return 0
   }
   if (name !== undefined) return 0
-  ctx.print(`Strategy: ${ctx.style.bold(current ?? DEFAULT_STRATEGY)}${current === undefined ? " (the default)" : ""}`, "")
+  ctx.print(
+    `Strategy: ${ctx.style.bold(current ?? DEFAULT_STRATEGY)}${current === undefined ? " (the default)" : ""}`,
+    "",
+  )
   const [on, off] = ctx.unicode ? ["●", "○"] : ["*", " "]
-  for (const n of STRATEGY_NAMES) ctx.print(`  ${n === (current ?? DEFAULT_STRATEGY) ? on : off} ${n.padEnd(12)} ${STRATEGY_HELP[n] ?? ""}`)
+  for (const n of STRATEGY_NAMES)
+    ctx.print(`  ${n === (current ?? DEFAULT_STRATEGY) ? on : off} ${n.padEnd(12)} ${STRATEGY_HELP[n] ?? ""}`)
   for (const rule of overrides) ctx.print("", `Rule ${rule.id} uses ${rule.strategy} for its requests.`)
   ctx.print("", ctx.style.dim("Change it: `keyrelay strategy <name>`."))
   return 0

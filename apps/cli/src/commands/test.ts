@@ -1,10 +1,10 @@
 import type { Account } from "@keyrelay/account-store"
 import type { AccountTestResult } from "@keyrelay/pool-fetch"
+import { findAccounts } from "../_account-ref.ts"
 import type { CommandHandler } from "../_commands.ts"
 import type { Context } from "../_context.ts"
-import { findAccounts } from "../_account-ref.ts"
-import { parseInteger } from "../_parse-values.ts"
 import { JSON_SCHEMA_VERSION } from "../_json.ts"
+import { parseInteger } from "../_parse-values.ts"
 import { startSpinner } from "../_spinner.ts"
 import { renderTable } from "../_table.ts"
 import { VERSION } from "../version.ts"
@@ -20,9 +20,12 @@ export function fixFor(account: Account, result: AccountTestResult): string {
   const credential = account.credential
   switch (failure.class) {
     case "auth":
-      if (credential.kind === "env") return `check $${credential.variable} in the environment that runs keyrelay and OpenCode`
-      if (credential.kind === "command") return `run the command yourself and check it prints a valid key: ${credential.command}`
-      if (credential.kind === "profile") return `sign in to the Anthropic profile "${credential.profile}" again (\`ant auth login\`)`
+      if (credential.kind === "env")
+        return `check $${credential.variable} in the environment that runs keyrelay and OpenCode`
+      if (credential.kind === "command")
+        return `run the command yourself and check it prints a valid key: ${credential.command}`
+      if (credential.kind === "profile")
+        return `sign in to the Anthropic profile "${credential.profile}" again (\`ant auth login\`)`
       if (credential.kind === "federation") {
         return credential.identityToken.source === "oauth"
           ? `\`keyrelay login ${label}\``
@@ -62,7 +65,10 @@ export async function testAccounts(
   let done = 0
   const spinner = options.quiet
     ? { update() {}, stop() {} }
-    : startSpinner(ctx, `Testing ${accounts.length === 1 ? accounts[0]!.label : `${accounts.length} accounts`}…`)
+    : startSpinner(
+        ctx,
+        `Testing ${accounts.length === 1 ? accounts[0]!.label : `${accounts.length} accounts`}…`,
+      )
   let next = 0
   const worker = async () => {
     while (next < accounts.length) {
@@ -87,12 +93,15 @@ export async function testAccounts(
           latencyMs: ctx.now() - started,
           failure: {
             class: "transport",
-            reason: timedOut ? `no answer within ${timeoutMs} ms` : ((error as Error)?.message ?? String(error)),
+            reason: timedOut
+              ? `no answer within ${timeoutMs} ms`
+              : ((error as Error)?.message ?? String(error)),
           },
         }
       }
       done++
-      if (accounts.length > 1) spinner.update(`Testing ${accounts.length} accounts… ${done}/${accounts.length}`)
+      if (accounts.length > 1)
+        spinner.update(`Testing ${accounts.length} accounts… ${done}/${accounts.length}`)
     }
   }
   try {
@@ -132,7 +141,9 @@ function printResults(ctx: Context, accounts: readonly Account[], results: reado
   if (failed.length > 0) {
     ctx.print("")
     for (const [result, account] of failed) {
-      ctx.print(`${account.label}: ${fixFor(account, result)}${result.failure?.requestId ? ` (request ${result.failure.requestId})` : ""}`)
+      ctx.print(
+        `${account.label}: ${fixFor(account, result)}${result.failure?.requestId ? ` (request ${result.failure.requestId})` : ""}`,
+      )
     }
   }
 }
@@ -161,7 +172,12 @@ const test: CommandHandler = async (ctx, { positionals, values }) => {
       : store.listAccounts().filter((a) => values.all === true || a.enabled)
   if (accounts.length === 0) {
     if (ctx.flags.json) ctx.printJson({ version: JSON_SCHEMA_VERSION, ok: true, results: [] })
-    else ctx.print(store.listAccounts().length === 0 ? "No accounts yet. Add one with `keyrelay add`." : "No enabled accounts; `--all` tests the disabled ones too.")
+    else
+      ctx.print(
+        store.listAccounts().length === 0
+          ? "No accounts yet. Add one with `keyrelay add`."
+          : "No enabled accounts; `--all` tests the disabled ones too.",
+      )
     return 0
   }
   const timeoutMs =

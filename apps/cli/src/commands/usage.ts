@@ -1,13 +1,13 @@
 import type { UsageCounters, UsageRow } from "@keyrelay/account-store"
-import type { CommandHandler } from "../_commands.ts"
-import type { Context } from "../_context.ts"
-import { usageError } from "../cli-error.ts"
 import { findAccount } from "../_account-ref.ts"
 import { bar } from "../_bars.ts"
+import type { CommandHandler } from "../_commands.ts"
+import type { Context } from "../_context.ts"
 import { formatCount, formatUsd } from "../_format.ts"
 import { JSON_SCHEMA_VERSION, round } from "../_json.ts"
 import { parseDay, utcDay } from "../_since.ts"
 import { displayWidth, truncate } from "../_style.ts"
+import { usageError } from "../cli-error.ts"
 
 const DIMENSIONS = ["account", "model", "project", "day"] as const
 type Dimension = (typeof DIMENSIONS)[number]
@@ -48,7 +48,11 @@ interface Group {
   counters: UsageCounters
 }
 
-function groupRows(rows: readonly UsageRow[], by: readonly Dimension[], labelOf: (id: string) => string): Group[] {
+function groupRows(
+  rows: readonly UsageRow[],
+  by: readonly Dimension[],
+  labelOf: (id: string) => string,
+): Group[] {
   const groups = new Map<string, Group>()
   for (const row of rows) {
     const key: Group["key"] = {}
@@ -59,7 +63,11 @@ function groupRows(rows: readonly UsageRow[], by: readonly Dimension[], labelOf:
     const id = JSON.stringify(by.map((d) => (d === "account" ? row.accountId : key[d])))
     let group = groups.get(id)
     if (!group) {
-      group = { key, counters: emptyCounters(), ...(by.includes("account") ? { accountId: row.accountId } : {}) }
+      group = {
+        key,
+        counters: emptyCounters(),
+        ...(by.includes("account") ? { accountId: row.accountId } : {}),
+      }
       groups.set(id, group)
     }
     addInto(group.counters, row)
@@ -69,16 +77,22 @@ function groupRows(rows: readonly UsageRow[], by: readonly Dimension[], labelOf:
 
 function parseBy(values: (string | undefined)[] | undefined): Dimension[] | undefined {
   if (!values || values.length === 0) return undefined
-  const dims = values.flatMap((v) => (v ?? "").split(",")).map((v) => v.trim().toLowerCase()).filter(Boolean)
+  const dims = values
+    .flatMap((v) => (v ?? "").split(","))
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean)
   for (const d of dims) {
-    if (!DIMENSIONS.includes(d as Dimension)) throw usageError(`--by: "${d}" is not one of ${DIMENSIONS.join(", ")}.`)
+    if (!DIMENSIONS.includes(d as Dimension))
+      throw usageError(`--by: "${d}" is not one of ${DIMENSIONS.join(", ")}.`)
   }
   return [...new Set(dims)] as Dimension[]
 }
 
 function shortProject(project: string, env: Record<string, string | undefined>): string {
   const home = env.HOME
-  return home && (project === home || project.startsWith(`${home}/`)) ? `~${project.slice(home.length)}` : project
+  return home && (project === home || project.startsWith(`${home}/`))
+    ? `~${project.slice(home.length)}`
+    : project
 }
 
 const usage: CommandHandler = async (ctx, { values }) => {
@@ -128,8 +142,7 @@ const usage: CommandHandler = async (ctx, { values }) => {
     ctx.print(`No usage recorded from ${from} to ${to}.`)
     return 0
   }
-  const metric: Metric =
-    (metricText as Metric | undefined) ?? (totals.costMicroUsd > 0 ? "cost" : "tokens")
+  const metric: Metric = (metricText as Metric | undefined) ?? (totals.costMicroUsd > 0 ? "cost" : "tokens")
   const { style } = ctx
   ctx.print(
     `${style.bold("Usage")} ${from} → ${to}: ${formatUsd(totals.costMicroUsd)}, ` +
@@ -137,7 +150,11 @@ const usage: CommandHandler = async (ctx, { values }) => {
       `${formatCount(totals.cacheReadTokens)} cache read), ${formatCount(totals.requests)} requests`,
   )
   if (totals.unpricedRequests > 0) {
-    ctx.print(style.yellow(`${totals.unpricedRequests} requests had no known price; the cost shown is lower than the real one.`))
+    ctx.print(
+      style.yellow(
+        `${totals.unpricedRequests} requests had no known price; the cost shown is lower than the real one.`,
+      ),
+    )
   }
   const sections: Dimension[][] = by ? [by] : [["account"], ["model"], ["project"], ["day"]]
   for (const section of sections) {
@@ -150,9 +167,10 @@ const usage: CommandHandler = async (ctx, { values }) => {
 
 function printChart(ctx: Context, by: readonly Dimension[], groups: Group[], metric: Metric, ascii: boolean) {
   const { style } = ctx
-  const sorted = by.length === 1 && by[0] === "day"
-    ? groups.sort((a, b) => (a.key.day ?? "").localeCompare(b.key.day ?? ""))
-    : groups.sort((a, b) => metricOf(b.counters, metric) - metricOf(a.counters, metric))
+  const sorted =
+    by.length === 1 && by[0] === "day"
+      ? groups.sort((a, b) => (a.key.day ?? "").localeCompare(b.key.day ?? ""))
+      : groups.sort((a, b) => metricOf(b.counters, metric) - metricOf(a.counters, metric))
   const labelText = (g: Group) =>
     by.map((d) => (d === "project" ? shortProject(g.key[d] ?? "", ctx.env) : (g.key[d] ?? ""))).join(" · ")
   const valueText = (g: Group) =>
@@ -170,7 +188,10 @@ function printChart(ctx: Context, by: readonly Dimension[], groups: Group[], met
   const width = Number.isFinite(ctx.width) ? ctx.width : 100
   const valueWidth = Math.max(...sorted.map((g) => valueText(g).length))
   const detailWidth = Math.max(...sorted.map((g) => detailText(g).length))
-  const labelWidth = Math.min(Math.max(...sorted.map((g) => displayWidth(labelText(g)))), Math.max(12, Math.floor(width * 0.35)))
+  const labelWidth = Math.min(
+    Math.max(...sorted.map((g) => displayWidth(labelText(g)))),
+    Math.max(12, Math.floor(width * 0.35)),
+  )
   const barWidth = Math.max(8, Math.min(40, width - labelWidth - valueWidth - detailWidth - 6))
   const max = Math.max(...sorted.map((g) => metricOf(g.counters, metric)))
   ctx.print("", style.bold(`By ${by.join(" × ")}`) + style.dim(` (${metric})`))

@@ -1,18 +1,25 @@
-// @keyrelay/sse-transform: a 200 MB stream of realistic Anthropic events through
-//   (a) a bare pass-through TransformStream (the baseline),
-//   (b) the observer,
-//   (c) the mapper renaming the tool of every tool_use block,
-//   (d) a naive decode → parse every event → re-encode transform,
-//   (e) for the record, an observer built on eventsource-parser 3.1.1 (decode every byte, frame every line,
-//       parse the events the summary needs): the design the byte-level framer replaced.
-// Chunks are cut at random sizes of 64–1024 bytes, not aligned with events: what a Messages stream looks like
-// through fetch, where the API flushes every event and each network read carries one or a few of them. A
-// second table repeats the run with bulk 16 KiB and 64 KiB chunks (a replayed recording, a buffering proxy).
-// Figures: MB/s (median of the rounds), ratio to (a), and heap growth, measured after a forced GC at 20% and
-// at 100% of the stream while the pipeline is alive (flat memory means ~0), plus the peak heap seen.
+// @keyrelay/sse-transform: a 200 MB stream of realistic Anthropic events (thinking, text, tool calls with
+// streamed JSON input, pings) through
+//   (a)  a bare pass-through TransformStream: the baseline every ratio refers to;
+//   (a') a bare pass-through built like the package's streams (a ReadableStream and a WritableStream joined),
+//        to tell the cost of the streams from the cost of reading the events;
+//   (b)  the observer;
+//   (c)  the mapper, renaming the tool of every tool_use block;
+//   (d)  a naive transform: decode every byte, parse every event, re-encode;
+//   (e)  for the record, an observer built on eventsource-parser 3.1.1 (decode every byte, frame every line,
+//        parse the events a summary needs): the design the byte-level framer replaced.
+// Four chunkings: network reads of 64–1024 B cut anywhere (the headline: a live Messages stream through
+// fetch, where the API flushes each event and a read carries one or a few), one event per chunk, and bulk
+// 16 KiB and 64 KiB chunks (a replayed recording, a buffering proxy); each chunking in a process of its own.
+// Figures per lane: MB/s by the wall clock and per CPU-second of this process (steadier on a shared machine),
+// the best of the rounds, lanes interleaved round by round; the ratio of each to (a); heap + ArrayBuffer
+// memory growth between 20% and 100% of the stream, measured after a forced GC with the pipeline alive
+// (flat memory: about 0), and the peak growth over the lane's start.
 //
-// Run: pnpm bench sse-transform    (options: --mb 200 --rounds 3 --bulk-rounds 1)
-import { mkdirSync, writeFileSync } from "node:fs"
+// Run: pnpm bench sse-transform
+// or:  node --expose-gc bench/sse-transform.bench.mjs --mb 200 --rounds 3 --other-rounds 2
+import { spawnSync } from "node:child_process"
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -25,7 +32,7 @@ const arg = (name, fallback) => {
 }
 const TOTAL_MB = arg("mb", 200)
 const ROUNDS = arg("rounds", 3)
-const BULK_ROUNDS = arg("bulk-rounds", 1)
+const OTHER_ROUNDS = arg("other-rounds", 2)
 const TOTAL = TOTAL_MB * 1e6
 if (typeof globalThis.gc !== "function") {
   console.error("run with node --expose-gc (bench/run.mjs does)")
@@ -179,8 +186,45 @@ function source(chunks, repeats) {
 // ---- the lanes ---------------------------------------------------------------------------------------
 
 const renamed = new Map([["read_file_v2", "read.file/v2"]])
+const toolBlocksPerPattern = pattern.split('"type":"tool_use"').length - 1
+let renames = 0
+
+// What the package's streams are made of (a ReadableStream and a WritableStream joined, with the same
+// backpressure as TransformStream), doing nothing: separates the cost of the streams from that of parsing.
+function bareStreamPair() {
+  let readableController
+  let release
+  let backpressure = true
+  const readable = new ReadableStream(
+    {
+      start: (c) => {
+        readableController = c
+      },
+      pull: () => {
+        backpressure = false
+        release?.()
+        release = undefined
+      },
+    },
+    { highWaterMark: 0 },
+  )
+  const writable = new WritableStream(
+    {
+      async write(chunk) {
+        if (backpressure) await new Promise((resolve) => (release = resolve))
+        readableController.enqueue(chunk)
+        backpressure = true
+      },
+      close: () => readableController.close(),
+    },
+    { highWaterMark: 1 },
+  )
+  return { readable, writable }
+}
+
 const lanes = {
-  "(a) pass-through": () => new TransformStream(),
+  "(a) pass-through TransformStream": () => new TransformStream(),
+  "(a') pass-through stream pair": bareStreamPair,
   "(b) observer": () => {
     const observer = createStreamObserver()
     observer.summary.then((s) => {
@@ -189,12 +233,13 @@ const lanes = {
     })
     return observer
   },
-  "(c) mapper": () =>
+  "(c) mapper, renaming tools": () =>
     createEventMapper({
       types: ["content_block_start"],
       map(event) {
         const block = event.data.content_block
         if (block?.type !== "tool_use" || !renamed.has(block.name)) return undefined
+        renames++
         return {
           ...event,
           data: { ...event.data, content_block: { ...block, name: renamed.get(block.name) } },
@@ -249,19 +294,26 @@ const lanes = {
   },
 }
 
-async function runLane(make, chunks, repeats = REPEATS) {
+// Heap plus the memory of ArrayBuffers (where held-back bytes live).
+const memory = () => {
+  const m = process.memoryUsage()
+  return m.heapUsed + m.external
+}
+
+async function runLane(name, make, chunks, repeats = REPEATS) {
   gc()
-  const before = process.memoryUsage().heapUsed
+  const before = memory()
   const expected = head.length + tail.length + body.length * repeats
-  const at20 = expected * 0.2
-  let heapAt20 = 0
-  let heapAtEnd = 0
+  let at20 = 0
+  let atEnd = 0
   let peak = before
   let nextSample = 8e6
+  renames = 0
   const reader = source(chunks, repeats).pipeThrough(make()).getReader()
   let bytes = 0
-  const started = performance.now()
   let paused = 0
+  const wall = performance.now()
+  const cpu = process.cpuUsage()
   for (;;) {
     const { done, value } = await reader.read()
     if (done) break
@@ -269,70 +321,112 @@ async function runLane(make, chunks, repeats = REPEATS) {
     if (bytes >= nextSample) {
       nextSample += 8e6
       const t = performance.now()
-      const used = process.memoryUsage().heapUsed
-      if (used > peak) peak = used
-      if (heapAt20 === 0 && bytes >= at20) {
+      const c = process.cpuUsage()
+      peak = Math.max(peak, memory())
+      if (at20 === 0 && bytes >= expected * 0.2) {
         gc()
-        heapAt20 = process.memoryUsage().heapUsed
-      }
-      if (bytes + 8e6 >= expected && heapAt20 !== 0) {
-        // Near the end, while everything is still alive.
+        at20 = memory()
+      } else if (at20 !== 0 && bytes + 8e6 >= expected && atEnd === 0) {
+        // Near the end, with the whole pipeline still alive.
         gc()
-        peak = Math.max(peak, process.memoryUsage().heapUsed)
-        heapAtEnd = process.memoryUsage().heapUsed
+        atEnd = memory()
       }
       paused += performance.now() - t
+      const spent = process.cpuUsage(c)
+      cpuPaused += (spent.user + spent.system) / 1000
     }
   }
-  const ms = performance.now() - started - paused
+  const wallMs = performance.now() - wall - paused
+  const spent = process.cpuUsage(cpu)
+  const cpuMs = (spent.user + spent.system) / 1000 - cpuPaused
+  cpuPaused = 0
+  if (name.startsWith("(c)") && renames !== toolBlocksPerPattern * repeats) {
+    throw new Error(`the mapper renamed ${renames} tools, expected ${toolBlocksPerPattern * repeats}`)
+  }
+  if (bytes !== expected) throw new Error(`${name} passed ${bytes} bytes, expected ${expected}`)
   return {
     bytes,
-    mbPerS: bytes / 1e6 / (ms / 1000),
-    retainedGrowthMB: ((heapAtEnd || heapAt20) - heapAt20) / 1e6,
-    peakGrowthMB: (peak - before) / 1e6,
+    wallMBps: bytes / 1e3 / wallMs,
+    cpuMBps: bytes / 1e3 / cpuMs,
+    growthMB: ((atEnd || at20) - at20) / 1e6,
+    peakMB: (peak - before) / 1e6,
   }
 }
+let cpuPaused = 0
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const best = (xs) => Math.max(...xs)
 
-async function table(title, sizeOf, rounds) {
-  seed = 0xc0ffee
-  const chunks = cut(body, sizeOf)
+async function table(title, chunks, rounds) {
   const meanChunk = body.length / chunks.length
   const runs = Object.fromEntries(Object.keys(lanes).map((name) => [name, []]))
-  // Warm-up, then the lanes interleaved round by round, so that a noisy neighbour hurts them all alike.
-  for (const make of Object.values(lanes)) await runLane(make, chunks, 2)
+  // A short warm-up, then the lanes interleaved round by round, so that a noisy neighbour hurts all alike.
+  for (const [name, make] of Object.entries(lanes)) await runLane(name, make, chunks, 2)
   for (let r = 0; r < rounds; r++) {
-    for (const [name, make] of Object.entries(lanes)) runs[name].push(await runLane(make, chunks))
+    for (const [name, make] of Object.entries(lanes)) runs[name].push(await runLane(name, make, chunks))
   }
-  const base = median(runs["(a) pass-through"].map((x) => x.mbPerS))
+  const baseWall = best(runs["(a) pass-through TransformStream"].map((x) => x.wallMBps))
+  const baseCpu = best(runs["(a) pass-through TransformStream"].map((x) => x.cpuMBps))
   const rows = Object.entries(runs).map(([lane, xs]) => {
-    const mbPerS = median(xs.map((x) => x.mbPerS))
+    const wall = best(xs.map((x) => x.wallMBps))
+    const cpu = best(xs.map((x) => x.cpuMBps))
     return {
       lane,
-      "MB/s": Math.round(mbPerS),
-      "ratio to (a)": Number((mbPerS / base).toFixed(2)),
-      "heap growth 20%→100% (MB)": Number(Math.max(...xs.map((x) => x.retainedGrowthMB)).toFixed(2)),
-      "peak heap growth (MB)": Number(Math.max(...xs.map((x) => x.peakGrowthMB)).toFixed(1)),
+      "MB/s": Math.round(wall),
+      "× (a)": Number((wall / baseWall).toFixed(2)),
+      "MB/CPU-s": Math.round(cpu),
+      "× (a) CPU": Number((cpu / baseCpu).toFixed(2)),
+      "growth 20→100% MB": Number(Math.max(...xs.map((x) => x.growthMB)).toFixed(2)),
+      "peak growth MB": Number(Math.max(...xs.map((x) => x.peakMB)).toFixed(1)),
     }
   })
-  console.log(
-    `\n${title} — ${(runs["(a) pass-through"][0].bytes / 1e6).toFixed(0)} MB, mean chunk ${Math.round(meanChunk)} B, median of ${rounds} round(s)`,
-  )
+  const mb = (runs["(a) pass-through TransformStream"][0].bytes / 1e6).toFixed(0)
+  console.log(`\n${title}: ${mb} MB, mean chunk ${Math.round(meanChunk)} B, best of ${rounds} round(s)`)
   console.table(rows)
   return { title, meanChunkBytes: Math.round(meanChunk), rounds, rows }
 }
 
-console.log(
-  `node ${process.version}; ${eventCount} events in a ${(body.length / 1e6).toFixed(1)} MB pattern, mean event ${Math.round(meanEventBytes)} B`,
-)
-const results = [
-  await table("Network-sized chunks (64–1024 B)", () => 64 + Math.floor(random() * 961), ROUNDS),
-  await table("Bulk chunks (16 KiB)", () => 16384, BULK_ROUNDS),
-  await table("Bulk chunks (64 KiB)", () => 65536, BULK_ROUNDS),
+// Each chunking runs in a process of its own, so that code compiled for one never colours another.
+const tables = [
+  [
+    "Network reads of 64–1024 B, cut anywhere",
+    ROUNDS,
+    () => {
+      seed = 0xc0ffee
+      return cut(body, () => 64 + Math.floor(random() * 961))
+    },
+  ],
+  [
+    "One event per chunk, as the API flushes them",
+    OTHER_ROUNDS,
+    () => pattern.split(/(?<=\n\n)/).map((event) => encoder.encode(event)),
+  ],
+  ["Bulk 16 KiB chunks", OTHER_ROUNDS, () => cut(body, () => 16384)],
+  ["Bulk 64 KiB chunks", OTHER_ROUNDS, () => cut(body, () => 65536)],
 ]
-mkdirSync(join(here, "results"), { recursive: true })
-writeFileSync(
-  join(here, "results", "sse-transform.json"),
-  `${JSON.stringify({ node: process.version, totalMB: TOTAL_MB, meanEventBytes, results }, null, 2)}\n`,
-)
+const only = arg("table", -1)
+if (only >= 0) {
+  const [title, rounds, chunks] = tables[only]
+  const result = await table(title, chunks(), rounds)
+  writeFileSync(process.env.SSE_BENCH_OUT, JSON.stringify(result))
+} else {
+  console.log(
+    `${process.version}; a ${(body.length / 1e6).toFixed(1)} MB pattern of ${eventCount} events (mean ${Math.round(meanEventBytes)} B), repeated to ${TOTAL_MB} MB`,
+  )
+  mkdirSync(join(here, "results"), { recursive: true })
+  const results = []
+  for (let i = 0; i < tables.length; i++) {
+    const out = join(here, "results", `sse-transform.table-${i}.tmp.json`)
+    const child = spawnSync(
+      process.execPath,
+      ["--expose-gc", fileURLToPath(import.meta.url), ...process.argv.slice(2), "--table", String(i)],
+      { stdio: "inherit", env: { ...process.env, SSE_BENCH_OUT: out } },
+    )
+    if (child.status !== 0) process.exit(child.status ?? 1)
+    results.push(JSON.parse(readFileSync(out, "utf8")))
+    rmSync(out)
+  }
+  writeFileSync(
+    join(here, "results", "sse-transform.json"),
+    `${JSON.stringify({ node: process.version, totalMB: TOTAL_MB, meanEventBytes, results }, null, 2)}\n`,
+  )
+}

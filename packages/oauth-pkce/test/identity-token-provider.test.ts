@@ -5,6 +5,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { oidcFederationProvider } from "@anthropic-ai/sdk/lib/credentials/oidc-federation"
 import { TokenCache } from "@anthropic-ai/sdk/lib/credentials/token-cache"
+import { OIDC_CLIENT_ID, type OidcProvider, startOidcProvider } from "@keyrelay/test-utils/oidc-provider"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import {
   createIdentityTokenProvider,
@@ -18,18 +19,17 @@ import {
 import { signInThroughBrowser } from "./fixtures/browser.ts"
 import { type FederationExchange, startFederationExchange } from "./fixtures/federation-exchange.ts"
 import { fileTokenStore, withFileLock } from "./fixtures/file-store.ts"
-import { CLIENT_ID, type IdentityProvider, startIdentityProvider } from "./fixtures/identity-provider.ts"
 
 const BUN = fileURLToPath(new URL("../../../node_modules/.bin/bun", import.meta.url))
 const WORKER = fileURLToPath(new URL("./fixtures/identity-worker.ts", import.meta.url))
 
-let idp: IdentityProvider
+let idp: OidcProvider
 let client: OAuthClient
 let dir: string
 
 beforeAll(async () => {
-  idp = await startIdentityProvider()
-  client = createOAuthClient({ issuer: idp.issuer, clientId: CLIENT_ID })
+  idp = await startOidcProvider()
+  client = createOAuthClient({ issuer: idp.issuer, clientId: OIDC_CLIENT_ID })
   dir = mkdtempSync(join(tmpdir(), "keyrelay-oauth-pkce-"))
 })
 afterAll(async () => {
@@ -125,14 +125,14 @@ describe("createIdentityTokenProvider against oidc-provider", () => {
 })
 
 describe("with ID tokens that live 30 s", () => {
-  let shortLived: IdentityProvider
+  let shortLived: OidcProvider
   beforeAll(async () => {
-    shortLived = await startIdentityProvider({ idTokenTtl: 30 })
+    shortLived = await startOidcProvider({ idTokenTtl: 30 })
   })
   afterAll(() => shortLived.close())
 
   it("never hands one out (the exchange needs at least 60 s) and still saves the rotated refresh token", async () => {
-    const shortClient = createOAuthClient({ issuer: shortLived.issuer, clientId: CLIENT_ID })
+    const shortClient = createOAuthClient({ issuer: shortLived.issuer, clientId: OIDC_CLIENT_ID })
     const tokens = await signInThroughBrowser(shortClient)
     const store = memoryStore(tokens)
     await expect(createIdentityTokenProvider({ client: shortClient, store })()).rejects.toMatchObject({
@@ -213,7 +213,7 @@ describe("four processes sharing one store under a file lock", () => {
     await fileTokenStore(storePath).save(await signIn())
     const env = {
       IDENTITY_ISSUER: idp.issuer,
-      IDENTITY_CLIENT_ID: CLIENT_ID,
+      IDENTITY_CLIENT_ID: OIDC_CLIENT_ID,
       IDENTITY_STORE: storePath,
       IDENTITY_LOCK: join(dir, "tokens.lock"),
       IDENTITY_GO: go,

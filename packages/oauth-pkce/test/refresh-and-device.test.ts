@@ -1,3 +1,9 @@
+import {
+  OIDC_ACCOUNT_ID,
+  OIDC_CLIENT_ID,
+  type OidcProvider,
+  startOidcProvider,
+} from "@keyrelay/test-utils/oidc-provider"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   createOAuthClient,
@@ -7,19 +13,13 @@ import {
   type TokenSet,
 } from "../src/index.ts"
 import { Browser, signInThroughBrowser } from "./fixtures/browser.ts"
-import {
-  ACCOUNT_ID,
-  CLIENT_ID,
-  type IdentityProvider,
-  startIdentityProvider,
-} from "./fixtures/identity-provider.ts"
 
-let idp: IdentityProvider
+let idp: OidcProvider
 let client: OAuthClient
 
 beforeAll(async () => {
-  idp = await startIdentityProvider()
-  client = createOAuthClient({ issuer: idp.issuer, clientId: CLIENT_ID })
+  idp = await startOidcProvider()
+  client = createOAuthClient({ issuer: idp.issuer, clientId: OIDC_CLIENT_ID })
 })
 afterAll(() => idp.close())
 
@@ -38,7 +38,7 @@ describe("refresh with rotation (RFC 6749 §6) against oidc-provider", () => {
     expect(second.accessToken).not.toBe(first.accessToken)
     const before = readIdTokenClaims(first.idToken)
     const after = readIdTokenClaims(second.idToken as string)
-    expect(after.sub).toBe(ACCOUNT_ID)
+    expect(after.sub).toBe(OIDC_ACCOUNT_ID)
     expect(after.jti).not.toBe(before.jti)
   })
 
@@ -75,7 +75,7 @@ describe("device authorization grant (RFC 8628) against oidc-provider", () => {
     let device: Awaited<ReturnType<OAuthClient["startDeviceAuthorization"]>>
     const deviceClient = createOAuthClient({
       issuer: idp.issuer,
-      clientId: CLIENT_ID,
+      clientId: OIDC_CLIENT_ID,
       sleep: async (ms) => {
         slept.push(ms)
         // The user approves on another device while the CLI waits for the second poll.
@@ -88,7 +88,7 @@ describe("device authorization grant (RFC 8628) against oidc-provider", () => {
     expect(device.expiresAt).toBeGreaterThan(Date.now())
     const tokens = await device.poll()
     expect(slept).toEqual([5000, 5000])
-    expect(readIdTokenClaims(tokens.idToken as string).sub).toBe(ACCOUNT_ID)
+    expect(readIdTokenClaims(tokens.idToken as string).sub).toBe(OIDC_ACCOUNT_ID)
     expect(tokens.refreshToken).toBeTypeOf("string")
     // A second poll() joins the finished one instead of polling again.
     await expect(device.poll()).resolves.toBe(tokens)
@@ -99,7 +99,7 @@ describe("device authorization grant (RFC 8628) against oidc-provider", () => {
     let device: Awaited<ReturnType<OAuthClient["startDeviceAuthorization"]>>
     const deviceClient = createOAuthClient({
       issuer: idp.issuer,
-      clientId: CLIENT_ID,
+      clientId: OIDC_CLIENT_ID,
       sleep: async () => {
         await browser.approveDevice(device.verificationUri, device.userCode, "abort")
       },
@@ -116,7 +116,7 @@ describe("device authorization grant (RFC 8628) against oidc-provider", () => {
     let now = Date.now()
     const deviceClient = createOAuthClient({
       issuer: idp.issuer,
-      clientId: CLIENT_ID,
+      clientId: OIDC_CLIENT_ID,
       now: () => now,
       sleep: async () => {
         now += 200_000
@@ -132,7 +132,7 @@ describe("discovery (OpenID Connect Discovery / RFC 8414)", () => {
     let requests = 0
     const counting = createOAuthClient({
       issuer: idp.issuer,
-      clientId: CLIENT_ID,
+      clientId: OIDC_CLIENT_ID,
       fetch: (input, init) => {
         requests++
         return fetch(input, init)
@@ -148,7 +148,7 @@ describe("discovery (OpenID Connect Discovery / RFC 8414)", () => {
   it("refuses metadata whose issuer differs from the configured one (mix-up protection)", async () => {
     const wrong = createOAuthClient({
       issuer: `${idp.issuer}/tenant`,
-      clientId: CLIENT_ID,
+      clientId: OIDC_CLIENT_ID,
       discovery: "oidc",
     })
     await expect(wrong.discover()).rejects.toMatchObject({ code: OAUTH_PKCE_ERROR_CODES.DISCOVERY_FAILED })

@@ -1,3 +1,9 @@
+import {
+  OIDC_ACCOUNT_ID,
+  OIDC_CLIENT_ID,
+  type OidcProvider,
+  startOidcProvider,
+} from "@keyrelay/test-utils/oidc-provider"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
   createOAuthClient,
@@ -8,21 +14,15 @@ import {
   startLoopbackSignIn,
 } from "../src/index.ts"
 import { Browser } from "./fixtures/browser.ts"
-import {
-  ACCOUNT_ID,
-  CLIENT_ID,
-  type IdentityProvider,
-  startIdentityProvider,
-} from "./fixtures/identity-provider.ts"
 
 const CONSENT = { prompt: "consent" }
 
-let idp: IdentityProvider
+let idp: OidcProvider
 let client: OAuthClient
 
 beforeAll(async () => {
-  idp = await startIdentityProvider()
-  client = createOAuthClient({ issuer: idp.issuer, clientId: CLIENT_ID })
+  idp = await startOidcProvider()
+  client = createOAuthClient({ issuer: idp.issuer, clientId: OIDC_CLIENT_ID })
 })
 afterAll(() => idp.close())
 
@@ -52,7 +52,7 @@ describe("browser sign-in with a loopback redirect (RFC 8252) against oidc-provi
     expect(tokens.refreshToken).toBeTypeOf("string")
     expect(tokens.expiresAt).toBeGreaterThan(Date.now())
     const claims = readIdTokenClaims(tokens.idToken as string)
-    expect(claims).toMatchObject({ sub: ACCOUNT_ID, aud: CLIENT_ID, iss: idp.issuer })
+    expect(claims).toMatchObject({ sub: OIDC_ACCOUNT_ID, aud: OIDC_CLIENT_ID, iss: idp.issuer })
     expect(claims.nonce).toBe(authorize.searchParams.get("nonce"))
   })
 
@@ -144,7 +144,7 @@ describe("signIn(): browser opener, loopback and pasted code together", () => {
     })
     expect(opened).toHaveLength(1)
     expect(shown).toEqual([expect.objectContaining({ browserOpened: true, url: opened[0] })])
-    expect(readIdTokenClaims(tokens.idToken as string).sub).toBe(ACCOUNT_ID)
+    expect(readIdTokenClaims(tokens.idToken as string).sub).toBe(OIDC_ACCOUNT_ID)
   })
 
   it("without a browser, takes the pasted redirect address and asks again after a bad paste", async () => {

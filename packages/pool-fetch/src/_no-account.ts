@@ -7,14 +7,20 @@ import { syntheticErrorResponse } from "./_responses.ts"
 const HOST_RETRY_HORIZON_MS = 60_000
 
 /** Why accounts that are not candidates at all are out: disabled, or over their monthly budget. */
-function outOfRotation(runtime: PoolRuntime, accounts: readonly Account[]): Unavailable[] {
+function outOfRotation(
+  runtime: PoolRuntime,
+  accounts: readonly Account[],
+  disabledIds: Set<string>,
+): Unavailable[] {
   const out: Unavailable[] = []
   for (const account of accounts) {
-    if (!account.enabled) {
+    const disabled = runtime.disabledReason(account)
+    if (disabled !== undefined) {
+      disabledIds.add(account.id)
       out.push({
         id: account.id,
         cause: "cooldown",
-        reason: `disabled${account.disabledReason ? ` (${account.disabledReason})` : ""}; enable it with keyrelay enable once fixed`,
+        reason: `disabled (${disabled}); enable it with keyrelay enable once fixed`,
         until: null,
       })
     } else if (runtime.budget.isOver(account)) {
@@ -41,7 +47,8 @@ export function noAccountResponse(
   context: { routed: readonly Account[]; model: string | undefined },
 ): Response {
   const now = runtime.now()
-  const extra = outOfRotation(runtime, context.routed)
+  const disabledIds = new Set<string>()
+  const extra = outOfRotation(runtime, context.routed, disabledIds)
   const unavailable = [...report.unavailable, ...extra]
   let earliest = report.earliest
   for (const entry of extra) {
@@ -51,7 +58,7 @@ export function noAccountResponse(
     const account = runtime.account(id)
     return account === undefined ? id : `"${account.label}"`
   }
-  const classes = unavailable.map((u) => u.class ?? (u.until === null ? "disabled" : "other"))
+  const classes = unavailable.map((u) => (disabledIds.has(u.id) ? "disabled" : (u.class ?? "other")))
   let status = 429
   let type = "rate_limit_error"
   if (unavailable.length === 0 || classes.every((c) => c === "auth" || c === "disabled")) {

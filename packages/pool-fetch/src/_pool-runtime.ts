@@ -13,6 +13,7 @@ import {
   candidateCooldownKeys,
   createStrategy,
   groupKey,
+  parseRateLimitHeaders,
   STRATEGY_NAMES,
   type Strategy,
   type StrategyName,
@@ -32,6 +33,7 @@ export interface PoolSettings {
   maxAttempts: number
   deadlineMs: number
   streamHeadersTimeoutMs: number
+  streamIdleTimeoutMs: number
   serviceRetries: number
   extraBetas: readonly string[]
 }
@@ -43,6 +45,7 @@ export interface PoolSettingsOverrides {
   maxAttempts?: number
   deadlineMs?: number
   streamHeadersTimeoutMs?: number
+  streamIdleTimeoutMs?: number
   serviceRetries?: number
   extraBetas?: readonly string[]
 }
@@ -52,6 +55,7 @@ export const DEFAULT_SETTINGS = Object.freeze({
   maxAttempts: 4,
   deadlineMs: 600_000,
   streamHeadersTimeoutMs: 60_000,
+  streamIdleTimeoutMs: 300_000,
   serviceRetries: 1,
 })
 
@@ -94,11 +98,15 @@ export class PoolRuntime {
   readonly #learned = new Map<string, { organizationId?: string; workspaceId?: string }>()
   readonly #learning = new Set<string>()
   /** Accounts this pool disabled whose write is still in flight. */
-  readonly #disabling = new Set<string>()
+  readonly #disabling = new Map<string, string>()
   readonly #lastServed = new Map<string, string>()
   readonly #serviceTrouble = new Map<string, number>()
   readonly #budgetNotified = new Set<string>()
+  /** Accounts whose expired cooldowns are being cleared (one write at a time per account). */
+  readonly #clearing = new Set<string>()
   readonly #unpricedNotified = new Set<string>()
+  /** When each limit group's rate-limit headers were last parsed on a success. */
+  readonly #snapshotAt = new Map<string, number>()
   /** Store writes started off the hot path (learned organizations, disabled accounts, cleared cooldowns). */
   readonly #writes = new Set<Promise<unknown>>()
   #pricing: Pricing
@@ -155,6 +163,7 @@ export class PoolRuntime {
       maxAttempts: o.maxAttempts ?? config.maxAttempts ?? DEFAULT_SETTINGS.maxAttempts,
       deadlineMs: o.deadlineMs ?? config.deadlineMs ?? DEFAULT_SETTINGS.deadlineMs,
       streamHeadersTimeoutMs: o.streamHeadersTimeoutMs ?? DEFAULT_SETTINGS.streamHeadersTimeoutMs,
+      streamIdleTimeoutMs: o.streamIdleTimeoutMs ?? DEFAULT_SETTINGS.streamIdleTimeoutMs,
       serviceRetries: o.serviceRetries ?? DEFAULT_SETTINGS.serviceRetries,
       extraBetas: o.extraBetas ?? config.extraBetas,
     }
@@ -191,6 +200,12 @@ export class PoolRuntime {
   /** Whether an account can be a candidate now: enabled, not being disabled, not over its budget. */
   inRotation(account: Account): boolean {
     return account.enabled && !this.#disabling.has(account.id) && !this.budget.isOver(account)
+  }
+
+  /** Why an account is disabled (by the user, or by this pool a moment ago), or `undefined` when it is not. */
+  disabledReason(account: Account): string | undefined {
+    if (this.#disabling.has(account.id)) return this.#disabling.get(account.id)
+    return account.enabled ? undefined : (account.disabledReason ?? "disabled by the user")
   }
 
   candidate(account: Account): Candidate {
@@ -234,6 +249,39 @@ export class PoolRuntime {
       ...(before === undefined ? {} : { previousAccountId: before.id, previousLabel: before.label }),
       ...(previousFailure === undefined ? {} : { reason: previousFailure }),
     })
+  }
+
+  /**
+   * The classification of a 2xx, without the full classifier: a success is `ok` by definition; what it teaches is
+   * the organization and workspace (read on every response) and the limit group's snapshot, parsed at most once a
+   * second per group (snapshots only ever replace older ones, and a second is far finer than the minute the buckets
+   * refill over).
+   */
+  success(account: Account, modelClass: string, status: number, headers: Headers): Classification {
+    const now = this.now()
+    const organizationId = validId(headers.get("anthropic-organization-id"))
+    const workspaceId = validId(headers.get("anthropic-workspace-id"))
+    const key = groupKey(
+      { id: account.id, organizationId: organizationId ?? this.organizationOf(account).organizationId },
+      modelClass,
+    )
+    const parsedAt = this.#snapshotAt.get(key)
+    const rateLimits =
+      parsedAt === undefined || now - parsedAt >= SNAPSHOT_INTERVAL_MS
+        ? parseRateLimitHeaders(headers, now)
+        : undefined
+    if (rateLimits !== undefined) this.#snapshotAt.set(key, now)
+    return {
+      class: "ok",
+      scope: "none",
+      action: "return",
+      health: "success",
+      reason: `HTTP ${status}: served.`,
+      status,
+      ...(organizationId === undefined ? {} : { organizationId }),
+      ...(workspaceId === undefined ? {} : { workspaceId }),
+      ...(rateLimits === undefined ? {} : { rateLimits }),
+    }
   }
 
   /** Whether a service error was seen for this model class recently, so the host's retries are left alone. */
@@ -349,9 +397,9 @@ export class PoolRuntime {
   /** Takes a revoked key out of the pool (written to the store, in force at once) and says why. */
   disable(account: Account, reason: string): void {
     if (this.#disabling.has(account.id)) return
-    this.#disabling.add(account.id)
     const at = this.now()
     const disabledReason = `revoked or expired: 401 at ${iso(at)}`
+    this.#disabling.set(account.id, disabledReason)
     this.background(
       this.store
         .updateAccount(account.id, { enabled: false, disabledReason })
@@ -368,6 +416,19 @@ export class PoolRuntime {
     })
   }
 
+  /** Whether a cooldown that keeps this account from serving the model class holds now. */
+  isCooling(account: Account, modelClass: string): boolean {
+    const now = this.now()
+    const cooldowns = this.store.state.cooldowns
+    for (const key of candidateCooldownKeys(
+      { id: account.id, ...this.organizationOf(account) },
+      modelClass,
+    )) {
+      if ((cooldowns[key]?.until ?? 0) > now) return true
+    }
+    return false
+  }
+
   /** After a success, ends the expired cooldowns of the account so their escalation starts again from step 1. */
   forgetExpiredCooldowns(account: Account, modelClass: string): void {
     const now = this.now()
@@ -377,11 +438,12 @@ export class PoolRuntime {
       const cooldown = cooldowns[key]
       return cooldown !== undefined && cooldown.until <= now
     })
-    if (stale.length === 0) return
+    if (stale.length === 0 || this.#clearing.has(account.id)) return
+    this.#clearing.add(account.id)
     this.background(
-      this.store.clearCooldowns(
-        (key) => stale.includes(key) && (this.store.state.cooldowns[key]?.until ?? 0) <= now,
-      ),
+      this.store
+        .clearCooldowns((key) => stale.includes(key) && (this.store.state.cooldowns[key]?.until ?? 0) <= now)
+        .finally(() => this.#clearing.delete(account.id)),
     )
   }
 
@@ -425,6 +487,14 @@ export class PoolRuntime {
       message: `keyrelay: account "${account.label}" reached its monthly budget ($${spentUsd.toFixed(2)} of $${budgetUsd.toFixed(2)}); it is out of rotation until ${iso(endsAt)} or until the budget changes.`,
     })
   }
+}
+
+const SNAPSHOT_INTERVAL_MS = 1000
+const ID = /^[\w.-]{1,200}$/
+
+function validId(value: string | null): string | undefined {
+  const trimmed = value?.trim()
+  return trimmed && ID.test(trimmed) ? trimmed : undefined
 }
 
 export function iso(ms: number): string {

@@ -28,13 +28,23 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
   return out
 }
 
-/** Headers for a response whose body pool-fetch hands on itself: the body is already decoded, its length may change. */
-export function passHeaders(headers: Headers): Headers {
-  const out = new Headers(headers)
-  out.delete("content-encoding")
-  out.delete("content-length")
-  out.delete("transfer-encoding")
-  return out
+/**
+ * A response for the caller with the upstream status and headers, minus those that described the encoded body:
+ * fetch already decoded it, and pool-fetch may change its length. The headers are copied once, by the constructor.
+ */
+export function respond(
+  body: RequestInit["body"] | null,
+  upstream: { status: number; statusText: string; headers: Headers },
+): Response {
+  const response = new Response(body, {
+    status: upstream.status,
+    statusText: upstream.statusText,
+    headers: upstream.headers,
+  })
+  response.headers.delete("content-encoding")
+  response.headers.delete("content-length")
+  response.headers.delete("transfer-encoding")
+  return response
 }
 
 /** Reads an error response's body up to 64 KiB (all the classifier looks at); the rest stays unread. */
@@ -90,13 +100,10 @@ export function rebuildResponse(read: ReadResponse): Response {
             return rest.cancel(reason)
           },
         })
-  const payload =
-    body instanceof Uint8Array && body.length === 0 ? null : (body as NonNullable<RequestInit["body"]>)
-  return new Response(payload, {
-    status: read.status,
-    statusText: read.statusText,
-    headers: passHeaders(read.headers),
-  })
+  return respond(
+    body instanceof Uint8Array && body.length === 0 ? null : (body as NonNullable<RequestInit["body"]>),
+    read,
+  )
 }
 
 /** What keyrelay's own error response says. */

@@ -21,13 +21,13 @@ import {
   type NoCandidate,
   type RateLimitSnapshot,
 } from "@keyrelay/rotation-strategies"
+import { createStreamObserver, type StreamObserver } from "@keyrelay/sse-transform"
 import { readIncomingRequest } from "./_incoming-request.ts"
 import { noAccountResponse } from "./_no-account.ts"
 import type { PoolRuntime } from "./_pool-runtime.ts"
 import { readRequestFacts } from "./_request-facts.ts"
 import { discard, type ReadResponse, readErrorResponse, rebuildResponse } from "./_responses.ts"
 import { type ServedEnd, serveSuccess } from "./_serve-success.ts"
-import type { ResolvedCredential } from "./credential-resolver.ts"
 
 /** Why an attempt's own controller fired (distinct from the caller's abort). */
 class AttemptTimeout extends Error {
@@ -72,7 +72,8 @@ export async function serveRequest(
   input: string | URL | Request,
   init: RequestInit | undefined,
 ): Promise<Response> {
-  const incoming = await readIncomingRequest(input, init)
+  const read = readIncomingRequest(input, init)
+  const incoming = read instanceof Promise ? await read : read
   const signal = incoming.signal
   signal?.throwIfAborted()
   const facts = readRequestFacts(incoming.text)
@@ -101,11 +102,11 @@ export async function serveRequest(
       (last.classification.class === "service" || last.classification.class === "caller")
     )
       return rebuildResponse(last.read)
-    if (last !== undefined) discard(last.read)
-    if (last === undefined && transportError !== undefined) throw transportError
+    // Name every account's state as it is now (what this request excluded included), and when capacity returns.
     const fresh =
-      report === undefined || report.earliest === null
-        ? runtime.strategy(settings.strategy).pick(
+      report !== undefined && report.earliest !== null
+        ? report
+        : runtime.strategy(settings.strategy).pick(
             routed.filter((a) => runtime.inRotation(a)).map((a) => runtime.candidate(a)),
             {
               now: runtime.now(),
@@ -114,10 +115,16 @@ export async function serveRequest(
               cooldowns: runtime.store.state.cooldowns,
             },
           )
-        : report
-    const final: NoCandidate =
-      typeof fresh === "string" ? (report ?? { unavailable: [], earliest: null }) : fresh
-    return noAccountResponse(runtime, final, { routed, model })
+    if (typeof fresh === "string") {
+      // Someone could serve now, but this request spent its attempts or its deadline: the API's own last answer.
+      if (last !== undefined) return rebuildResponse(last.read)
+      if (transportError !== undefined) throw transportError
+      return noAccountResponse(runtime, report ?? { unavailable: [], earliest: null }, { routed, model })
+    }
+    if (last !== undefined) discard(last.read)
+    if (last === undefined && transportError !== undefined && fresh.unavailable.length === 0)
+      throw transportError
+    return noAccountResponse(runtime, fresh, { routed, model })
   }
 
   for (;;) {
@@ -178,16 +185,20 @@ export async function serveRequest(
     if (attempts >= settings.maxAttempts || now >= deadline) return giveUp(undefined, routedAll)
 
     const account = accounts.find((a) => a.id === pick) as Account
-    let credential: ResolvedCredential
-    try {
-      credential = await runtime.resolver.resolve(account)
-    } catch (error) {
-      credentialFailed(runtime, account, error)
-      exclude.add(account.id)
-      lastReason = `its credential is unavailable`
-      continue
+    let credential = runtime.resolver.cached(account)
+    if (credential === undefined) {
+      try {
+        credential = await runtime.resolver.resolve(account)
+      } catch (error) {
+        credentialFailed(runtime, account, error)
+        exclude.add(account.id)
+        lastReason = "its credential is unavailable"
+        continue
+      }
+      signal?.throwIfAborted()
+      // While the credential was being minted, another request may have learned that this group is cooling.
+      if (runtime.isCooling(account, modelClass)) continue
     }
-    signal?.throwIfAborted()
 
     let outgoing: ReturnType<typeof buildOutgoingRequest>
     try {
@@ -229,8 +240,13 @@ export async function serveRequest(
     )
     const attemptStarted = runtime.now()
     let response: Response
+    let observer: StreamObserver | undefined
     try {
-      response = await runtime.fetch(outgoing.url, { ...outgoing.init, signal: controller.signal })
+      const pending = runtime.fetch(outgoing.url, { ...outgoing.init, signal: controller.signal })
+      // The observer is made while the network works: its cost stays off the caller's time to first byte.
+      if (facts.stream && messages)
+        observer = createStreamObserver({ now: runtime.now, startedAt: attemptStarted })
+      response = await pending
     } catch (error) {
       clearTimeout(timer)
       unlink()
@@ -253,12 +269,12 @@ export async function serveRequest(
     clearTimeout(timer)
 
     if (response.status >= 200 && response.status < 300) {
-      const classification = classifyResponse({
-        status: response.status,
-        headers: response.headers,
-        ...context(runtime, account, modelClass),
-      })
-      runtime.record(account, classification, modelClass, true)
+      runtime.record(
+        account,
+        runtime.success(account, modelClass, response.status, response.headers),
+        modelClass,
+        true,
+      )
       runtime.forgetExpiredCooldowns(account, modelClass)
       runtime.served(account, modelClass, lastReason)
       if (last !== undefined) discard(last.read)
@@ -267,6 +283,9 @@ export async function serveRequest(
         toolNames: outgoing.toolNames,
         now: runtime.now,
         startedAt: attemptStarted,
+        idleTimeoutMs: settings.streamIdleTimeoutMs,
+        observer,
+        abort: (reason) => controller.abort(reason),
         onEnd: (end) => {
           unlink()
           finishServed(runtime, account, modelClass, model, end, signal?.aborted === true)

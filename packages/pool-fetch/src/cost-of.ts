@@ -51,14 +51,15 @@ function compileGlob(glob: string): RegExp {
 export function createPricing(overrides: PriceTable = {}, defaults: PriceTable = DEFAULT_PRICING): Pricing {
   const globs = Object.entries(overrides).map(([glob, entry]) => ({ test: compileGlob(glob), entry }))
   const cache = new Map<string, ModelPrice | undefined>()
-  const find = (id: string): ModelPrice | undefined => {
-    for (const { test, entry } of globs) if (test.test(id)) return entry
-    return Object.hasOwn(defaults, id) ? defaults[id] : undefined
+  const find = (id: string, undated: string): ModelPrice | undefined => {
+    for (const { test, entry } of globs) if (test.test(id) || test.test(undated)) return entry
+    if (Object.hasOwn(defaults, id)) return defaults[id]
+    return Object.hasOwn(defaults, undated) ? defaults[undated] : undefined
   }
   const priceOf = (model: string): ModelPrice | undefined => {
     if (cache.has(model)) return cache.get(model)
     const id = typeof model === "string" ? model.trim().toLowerCase() : ""
-    const found = id === "" ? undefined : (find(id) ?? find(id.replace(DATED, "")))
+    const found = id === "" ? undefined : find(id, id.replace(DATED, ""))
     if (cache.size > 1000) cache.clear()
     cache.set(model, found)
     return found

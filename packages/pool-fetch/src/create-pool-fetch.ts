@@ -38,6 +38,8 @@ export interface PoolFetchOptions {
   deadlineMs?: number
   /** A streaming request whose headers take longer than this is a transport failure (next account); default 60 s. */
   streamHeadersTimeoutMs?: number
+  /** A response body that sends nothing for this long (a stalled stream) is aborted; default 5 min. */
+  streamIdleTimeoutMs?: number
   /** Retries of a service error (529/500/504) the pool itself makes per call, none while the host is retrying; default 1. */
   serviceRetries?: number
   /** Betas added to every request; default the store's `config.extraBetas`. */
@@ -122,6 +124,7 @@ export async function createPoolFetch(options: PoolFetchOptions = {}): Promise<P
   checkNumber("maxAttempts", options.maxAttempts, 1)
   checkNumber("deadlineMs", options.deadlineMs, 1)
   checkNumber("streamHeadersTimeoutMs", options.streamHeadersTimeoutMs, 1)
+  checkNumber("streamIdleTimeoutMs", options.streamIdleTimeoutMs, 1)
   checkNumber("serviceRetries", options.serviceRetries, 0)
   if (options.store !== undefined && options.home !== undefined)
     throw new PoolFetchError(
@@ -150,6 +153,9 @@ export async function createPoolFetch(options: PoolFetchOptions = {}): Promise<P
       ...(options.streamHeadersTimeoutMs === undefined
         ? {}
         : { streamHeadersTimeoutMs: options.streamHeadersTimeoutMs }),
+      ...(options.streamIdleTimeoutMs === undefined
+        ? {}
+        : { streamIdleTimeoutMs: options.streamIdleTimeoutMs }),
       ...(options.serviceRetries === undefined ? {} : { serviceRetries: options.serviceRetries }),
       ...(options.extraBetas === undefined ? {} : { extraBetas: options.extraBetas }),
     },
@@ -188,9 +194,13 @@ export async function createPoolFetch(options: PoolFetchOptions = {}): Promise<P
       )
   }
 
-  const poolFetch = (async (input: string | URL | Request, init?: RequestInit) => {
-    assertOpen()
-    return serveRequest(runtime, input, init)
+  const poolFetch = ((input: string | URL | Request, init?: RequestInit) => {
+    try {
+      assertOpen()
+      return serveRequest(runtime, input, init)
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }) as PoolFetch
   Object.defineProperties(poolFetch, {
     store: { value: store, enumerable: true },

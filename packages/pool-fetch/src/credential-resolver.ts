@@ -34,6 +34,8 @@ export interface CredentialResolverOptions {
 export interface CredentialResolver {
   /** @throws {PoolFetchError} `ERR_POOL_CREDENTIAL_UNAVAILABLE`, with a message that names the account and no secret. */
   resolve(account: Account): Promise<ResolvedCredential>
+  /** The credential when it is at hand without waiting (a key read before, a variable, a fresh command output). */
+  cached(account: Account): ResolvedCredential | undefined
   /** After a 401: drop the cached credential of that mint, so the next `resolve` mints (or runs) it again. */
   invalidate(accountId: string, generation: number): void
   /** Forget cached credentials (all, or one account's), e.g. when the account store changed. */
@@ -43,6 +45,8 @@ export interface CredentialResolver {
 interface Entry {
   fingerprint: string
   generation: number
+  /** The last resolution, while it may be reused as it is (static kinds). */
+  ready?: ResolvedCredential | undefined
   resolve(): Promise<Omit<ResolvedCredential, "generation">>
   invalidate(): void
 }
@@ -181,6 +185,12 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
   }
 
   return {
+    cached(account) {
+      const entry = entries.get(account.id)
+      if (entry === undefined || entry.fingerprint !== account.fingerprint) return undefined
+      if (account.credential.kind === "env") return undefined
+      return entry.ready
+    },
     async resolve(account) {
       let entry = entries.get(account.id)
       if (entry === undefined || entry.fingerprint !== account.fingerprint) {
@@ -189,7 +199,10 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
       }
       const generation = entry.generation
       try {
-        return { ...(await entry.resolve()), generation }
+        const resolved = { ...(await entry.resolve()), generation }
+        // Only a key read from the store is reused without asking again; every other kind decides each time.
+        if (account.credential.kind === "api-key" && entry.generation === generation) entry.ready = resolved
+        return resolved
       } catch (error) {
         if (error instanceof PoolFetchError) throw error
         throw fail(account, describe(error))
@@ -199,6 +212,7 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
       const entry = entries.get(accountId)
       if (entry === undefined || entry.generation !== generation) return
       entry.generation++
+      entry.ready = undefined
       entry.invalidate()
     },
     forget(accountId) {

@@ -30,6 +30,12 @@ export interface FrameSink {
    * is, whether it was an event. During the call the sink may use `typeIs`, `type`, `id`, `lost`, `data()`.
    */
   boundary(end: number, dispatched: boolean): void
+  /**
+   * Whether the data of the block being assembled will be read; asked as each data line starts, when
+   * `typeSeen` and `typeIs` describe the block so far. Answering false spares the framer from keeping (or
+   * copying) that data; should the block's name change afterwards, the event is reported as `lost`.
+   */
+  wantsData(): boolean
 }
 
 /** Splits pushed chunks into server-sent events and reports each boundary to a sink. */
@@ -50,6 +56,7 @@ export class SseFramer {
   #dataLines = 0
   #dataBytes = 0
   #lost = false
+  #skipped = false
   // Data lines as byte ranges, one per line.
   #segBuf: Uint8Array[] = []
   #segStart: number[] = []
@@ -60,6 +67,7 @@ export class SseFramer {
   #part: Uint8Array = EMPTY
   #partBytes = 0
   #partLost = false
+  #partSkip = false
   #partHead = EMPTY
   #pendingCR = false
 
@@ -109,9 +117,12 @@ export class SseFramer {
     return this.#id
   }
 
-  /** Whether part of the dispatched event exceeded `maxEventBytes`, so that its data (or name) is unknown. */
+  /**
+   * Whether the dispatched event's data (or name) is unknown: part of it exceeded `maxEventBytes`, or its
+   * data was not kept because the sink did not want it when it arrived.
+   */
   get lost(): boolean {
-    return this.#lost
+    return this.#lost || this.#skipped
   }
 
   /** The dispatched event's data, decoded as UTF-8 (only valid while `boundary` runs; empty when `lost`). */
@@ -174,6 +185,11 @@ export class SseFramer {
       len - skew >= 8 ? new Int32Array(chunk.buffer, chunk.byteOffset + skew, (len - skew) >>> 2) : NO_WORDS
     const head = words === NO_WORDS ? len : skew
     for (;;) {
+      if (chunk[pos] === LF && this.#partBytes === 0) {
+        // A blank line, the end of nearly every event: no search needed.
+        this.#dispatch(++pos)
+        continue
+      }
       const end = lineEnd(chunk, words, head, pos)
       if (end === -1) break
       let next = end + 1
@@ -293,7 +309,11 @@ export class SseFramer {
 
   #addData(buf: Uint8Array, vs: number, e: number): void {
     this.#dataLines++
-    if (this.#lost) return
+    if (this.#lost || this.#skipped) return
+    if (!this.#sink.wantsData()) {
+      this.#skipped = true
+      return
+    }
     this.#dataBytes += e - vs
     if (this.#dataBytes > this.#maxEventBytes) {
       this.#loseData()
@@ -346,6 +366,7 @@ export class SseFramer {
     this.#dataLines = 0
     this.#dataBytes = 0
     this.#lost = false
+    this.#skipped = false
     if (this.#segCount > 0) this.#clearSegments()
   }
 
@@ -355,7 +376,7 @@ export class SseFramer {
     // `#part` is about to be reused: what the pending event still needs from it gets its own copy.
     if (at === 0) this.#own(this.#part)
     this.#partBytes += n
-    if (this.#partLost) return
+    if (this.#partLost || this.#partSkip) return
     // The slack is the longest field prefix ("event: "), so that whether a value is too long never depends
     // on where the chunks were cut.
     if (this.#partBytes > this.#maxEventBytes + 7) {
@@ -380,16 +401,29 @@ export class SseFramer {
     } else {
       part.set(buf.subarray(s, e), at)
     }
+    if (
+      at < 5 &&
+      this.#partBytes >= 5 &&
+      isDataField(part) &&
+      (this.#lost || this.#skipped || !this.#sink.wantsData())
+    ) {
+      // A data line nobody will read: that it is one is all that matters, so the rest is not copied.
+      this.#partSkip = true
+    }
   }
 
   #endPartialLine(next: number): void {
-    if (this.#partLost) {
+    if (this.#partSkip) {
+      this.#dataLines++
+      if (!this.#lost) this.#skipped = true
+    } else if (this.#partLost) {
       this.#lostLine()
     } else {
       this.#line(this.#part, 0, this.#partBytes, next)
     }
     this.#partBytes = 0
     this.#partLost = false
+    this.#partSkip = false
   }
 
   // The event name and data lines of the pending event that point into `buf` get their own copy.
@@ -430,6 +464,11 @@ export class SseFramer {
     }
     // An `id` that long is ignored, as it is when it arrives in one piece.
   }
+}
+
+/** Whether `line` starts with `data:`. */
+function isDataField(line: Uint8Array): boolean {
+  return line[0] === 100 && line[1] === 97 && line[2] === 116 && line[3] === 97 && line[4] === COLON
 }
 
 /**

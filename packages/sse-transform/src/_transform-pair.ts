@@ -62,8 +62,20 @@ export function createTransformPair(hooks: PairHooks): {
   }
   const failWith = (error: unknown): never => {
     stop("abort", error)
-    readableController.error(error)
+    try {
+      readableController.error(error)
+    } catch {
+      // Already closed or errored.
+    }
     throw error
+  }
+
+  const transform = (chunk: Uint8Array): void => {
+    try {
+      hooks.write(chunk, enqueue)
+    } catch (error) {
+      failWith(error)
+    }
   }
 
   const readable = new ReadableStream<Uint8Array>(
@@ -92,7 +104,7 @@ export function createTransformPair(hooks: PairHooks): {
         signal?.addEventListener("abort", () => abort(signal.reason), { once: true })
       },
       write(chunk) {
-        if (!(chunk instanceof Uint8Array)) {
+        if (!isBytes(chunk)) {
           failWith(
             new SseTransformError(
               SSE_TRANSFORM_ERROR_CODES.INVALID_CHUNK,
@@ -101,19 +113,12 @@ export function createTransformPair(hooks: PairHooks): {
           )
         }
         hooks.arrive?.(chunk)
-        const transform = (): void => {
-          try {
-            hooks.write(chunk, enqueue)
-          } catch (error) {
-            failWith(error)
-          }
-        }
         // Like TransformStream: a chunk is transformed once the reader wants more, never queued up before.
-        if (!backpressure) return transform()
+        if (!backpressure) return transform(chunk)
         return new Promise<void>((resolve, reject) => {
           release = resolve
           fail = reject
-        }).then(transform)
+        }).then(() => transform(chunk))
       },
       close() {
         try {
@@ -129,4 +134,9 @@ export function createTransformPair(hooks: PairHooks): {
     { highWaterMark: 1 },
   )
   return { readable, writable }
+}
+
+// instanceof alone would refuse a Uint8Array from another realm (an iframe, a vm context).
+function isBytes(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array || Object.prototype.toString.call(value) === "[object Uint8Array]"
 }

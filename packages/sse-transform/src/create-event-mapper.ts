@@ -62,9 +62,10 @@ function join(parts: Uint8Array[]): Uint8Array {
 }
 
 /**
- * Rewrites or drops parsed server-sent events chunk-safely: each event is held back only until it is
- * complete, events that `map` leaves alone keep their original bytes, and only changed events are written
- * anew. Events whose data is not JSON, and everything between events (comments, a BOM), pass unchanged.
+ * Rewrites or drops parsed server-sent events chunk-safely: an event that `map` may change is held back
+ * only until it is complete, events that `map` leaves alone keep their original bytes, and only changed
+ * events are written anew. Events of other `types` go on as they arrive, undecoded; events whose data is
+ * not JSON, and everything between events (comments, a BOM), pass unchanged.
  *
  * @example
  * ```ts
@@ -174,6 +175,7 @@ export function createEventMapper(options: EventMapperOptions): EventMapper {
   }
 
   const sink: FrameSink = {
+    wantsData: () => !framer.typeSeen || isSelected(),
     boundary(end, dispatched) {
       const result = dispatched && !released ? decide() : KEEP
       released = false

@@ -118,6 +118,11 @@ export function createStreamObserver(options: StreamObserverOptions = {}): Strea
   }
 
   const sink: FrameSink = {
+    wantsData: () =>
+      !framer.typeSeen ||
+      framer.typeIs(MESSAGE_START) ||
+      framer.typeIs(MESSAGE_DELTA) ||
+      framer.typeIs(ERROR),
     boundary(_end, dispatched) {
       if (!dispatched) return
       // Event names are compared as bytes: the content_block_delta events, nearly all of a stream, are

@@ -42,12 +42,12 @@ export interface StreamUsage {
  * @see https://platform.claude.com/docs/en/api/errors (error envelope)
  */
 export interface StreamError {
-  /** `error.type`, such as `overloaded_error`; null when the event's data did not say. */
-  type: string | null
+  /** `error.type`, such as `overloaded_error`; absent when the event's data did not say. */
+  type?: string
   /** `error.message`, or the raw data (at most 1,000 characters) when it was not the usual envelope. */
-  message: string | null
+  message?: string
   /** `request_id` from the event's data, when present (the `request-id` response header is the caller's). */
-  requestId: string | null
+  requestId?: string
 }
 
 /**
@@ -85,7 +85,7 @@ export interface StreamSummary {
   timeToFirstByteMs: number | null
   /** Milliseconds from the start time to the first `content_block_delta`, or null when none arrived. */
   timeToFirstContentMs: number | null
-  /** Bytes that passed through. */
+  /** Bytes that passed through (from `summarizeMessage`: the body text's size, or 0 for a parsed body). */
   bytes: number
   /**
    * Events the summary depends on (`message_start`, `message_delta`, `error`) whose data was not the JSON

@@ -6,7 +6,8 @@ import type { StreamSummary } from "./stream-summary.ts"
 /**
  * The same summary as the stream observer's, from a non-streaming Messages response: a parsed body, or its
  * text. A complete message counts as having reached `message_stop`; an error body fills `error`; anything
- * else gives an empty summary with `malformedEvents: 1`. Timings are null: they belong to the caller.
+ * else gives an empty summary with `malformedEvents: 1` (it never throws). Timings are null: they belong
+ * to the caller.
  *
  * @example
  * ```ts

@@ -22,16 +22,19 @@ export function transcript(name: string): Uint8Array {
 
 export const utf8 = new TextEncoder()
 
-/** `bytes` cut at the given offsets (taken modulo its length + 1, in any order, repeats ignored). */
+/**
+ * `bytes` cut at the given offsets (taken modulo its length + 1, in any order, repeats ignored), as views of
+ * it: the chunks start at every possible alignment, as network chunks do.
+ */
 export function splitAt(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
   const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)
   const chunks: Uint8Array[] = []
   let from = 0
   for (const p of points) {
-    chunks.push(bytes.slice(from, p))
+    chunks.push(bytes.subarray(from, p))
     from = p
   }
-  chunks.push(bytes.slice(from))
+  chunks.push(bytes.subarray(from))
   return chunks
 }
 
@@ -108,4 +111,39 @@ export function sameBytes(actual: Uint8Array, expected: Uint8Array): string {
 export function detach(bytes: Uint8Array): void {
   const buffer = bytes.buffer as ArrayBuffer
   structuredClone(buffer, { transfer: [buffer] })
+}
+
+/** Waits until `read()` returns `expected` (compared with Object.is), for at most `ms`. */
+export async function eventually<T>(read: () => T, expected: T, ms = 2_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!Object.is(read(), expected)) {
+    if (Date.now() > deadline)
+      throw new Error(`still ${String(read())} after ${ms} ms, expected ${String(expected)}`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+/**
+ * Reads `readable` to the end like a reader that transfers every chunk it receives (which detaches the chunk's
+ * buffer), and returns copies of what it read, joined.
+ */
+export async function collectDetaching(readable: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const reader = readable.getReader()
+  const received: Uint8Array[] = []
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return concat(received)
+    received.push(value.slice())
+    detach(value)
+  }
+}
+
+/** What `fn` throws (undefined when it returns). */
+export function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn()
+  } catch (error) {
+    return error
+  }
+  return undefined
 }

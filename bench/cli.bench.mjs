@@ -71,7 +71,8 @@ try {
       const result = spawnSync(cmd, args, { env, encoding: "utf8" })
       const ms = Number(process.hrtime.bigint() - started) / 1e6
       if (result.status !== 0) throw new Error(`${name} failed: ${result.stderr}`)
-      if (name === "keyrelay list" && !result.stdout.includes("account-20")) throw new Error("list printed no pool")
+      if (name === "keyrelay list" && !result.stdout.includes("account-20"))
+        throw new Error("list printed no pool")
       if (run >= WARMUP) times[name].push(ms)
     }
   }

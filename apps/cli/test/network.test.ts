@@ -1,6 +1,6 @@
 import { defaultMockConfig, type MockAnthropic, startMockAnthropic } from "@keyrelay/test-utils"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { type OidcProvider, startOidcProvider } from "./fixtures/oidc-provider.ts"
+import { Browser, OIDC_ACCOUNT_ID, OIDC_CLIENT_ID, type OidcProvider, startOidcProvider } from "@keyrelay/test-utils/oidc-provider"
 import { createSandbox, expectSchema, type Sandbox, SENTINELS } from "./support.ts"
 
 let mock: MockAnthropic
@@ -182,7 +182,7 @@ describe("login", () => {
       "--oidc-issuer",
       idp.issuer,
       "--oidc-client-id",
-      idp.clientId,
+      OIDC_CLIENT_ID,
       "--base-url",
       mock.url,
     ])
@@ -193,17 +193,14 @@ describe("login", () => {
   it("signs in through the loopback redirect, then the account mints Anthropic tokens and passes test", async () => {
     await addFederation()
     const login = sandbox.start(["login", "wif", "--no-browser", "--json"], { input: "" })
-    const [url] = await login.waitFor(/http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+/)
-    // The "browser": the provider redirects straight back to the CLI's loopback listener.
-    const redirect = await fetch(url, { redirect: "manual" })
-    const callback = redirect.headers.get("location")!
-    expect(callback).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback\?/)
-    expect((await fetch(callback)).status).toBe(200)
+    const [url] = await login.waitFor(/http:\/\/127\.0\.0\.1:\d+\/\S*auth\S*\?\S+/)
+    // The user's browser: signs in at the provider, which redirects back to the CLI's loopback listener.
+    const visit = await new Browser().visit(url!)
+    expect(visit.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback\?/)
     const result = await login.done
     expect(result.code, result.stderr).toBe(0)
     expectSchema("login", result.json)
-    expect(result.json).toMatchObject({ issuer: idp.issuer, subject: "dev@example.test", refreshToken: true })
-    expect(result.stdout + result.stderr).not.toMatch(/idp-(access|refresh)-/)
+    expect(result.json).toMatchObject({ issuer: idp.issuer, subject: OIDC_ACCOUNT_ID, refreshToken: true })
     const test = await sandbox.run(["test", "wif", "--json"])
     expect(test.code, test.stdout + test.stderr).toBe(0)
     expect(test.json).toMatchObject({
@@ -215,12 +212,12 @@ describe("login", () => {
   it("signs in with the device grant for SSH sessions", async () => {
     await addFederation()
     const login = sandbox.start(["login", "wif", "--device"], { input: "" })
-    const [, code] = await login.waitFor(/enter the code (KR-\d+)/)
-    idp.approveDevice(code!)
+    const [, uri, code] = await login.waitFor(/open (\S+) on any device and enter the code (\S+)\./)
+    await new Browser().approveDevice(uri!, code!)
     const result = await login.done
     expect(result.code, result.stderr).toBe(0)
-    expect(result.stdout).toContain(`Signed in to ${idp.issuer} as dev@example.test; saved for wif.`)
-    expect(idp.grants.at(-1)).toBe("urn:ietf:params:oauth:grant-type:device_code")
+    expect(result.stdout).toContain(`Signed in to ${idp.issuer} as ${OIDC_ACCOUNT_ID}; saved for wif.`)
+    expect((await sandbox.run(["test", "wif"])).code).toBe(0)
   })
 
   it("explains why an account cannot sign in", async () => {

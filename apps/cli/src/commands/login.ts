@@ -68,10 +68,9 @@ const login: CommandHandler = async (ctx, { positionals, values }) => {
     if (values.device === true) {
       const device = await client.startDeviceAuthorization({ parameters })
       ctx.info(
-        `To sign in to ${source.issuer}, open ${device.verificationUriComplete ?? device.verificationUri} on any device` +
-          `${device.verificationUriComplete ? "" : ` and enter the code ${ctx.errStyle.bold(device.userCode)}`}.`,
+        `To sign in to ${source.issuer}, open ${device.verificationUri} on any device and enter the code ${ctx.errStyle.bold(device.userCode)}.`,
       )
-      if (device.verificationUriComplete) ctx.info(`The code is ${ctx.errStyle.bold(device.userCode)}.`)
+      if (device.verificationUriComplete) ctx.info(`Or open ${device.verificationUriComplete} (the code filled in).`)
       const spinner = startSpinner(ctx, "Waiting for the sign-in to be approved…")
       try {
         tokens = await device.poll()
@@ -82,7 +81,8 @@ const login: CommandHandler = async (ctx, { positionals, values }) => {
       const noBrowser = values["no-browser"] === true
       tokens = await signIn({
         client,
-        parameters,
+        // Many providers (Okta, oidc-provider) grant the refresh token that keeps the account working only with consent.
+        parameters: { prompt: "consent", ...parameters },
         ...(noBrowser ? { openBrowser: async () => false } : {}),
         onAuthorizationUrl: ({ url, browserOpened }) => {
           ctx.info(

@@ -47,7 +47,8 @@ export function formatAgo(at: number | undefined, now: number): string {
 
 /** How long until, for people: `in 45s`, `in 2h 5m`; `now` when it has passed. */
 export function formatIn(until: number, now: number): string {
-  return until <= now ? "now" : `in ${formatDuration(until - now)}`
+  // Rounded up: "in 0s" for something still ahead would read as "now".
+  return until <= now ? "now" : `in ${formatDuration(Math.max(1000, Math.ceil((until - now) / 1000) * 1000))}`
 }
 
 /** An ISO 8601 UTC timestamp, or `null`, for JSON output. */

@@ -5,7 +5,7 @@ import { CLI_ERROR_CODES, CliError, isCliError } from "./cli-error.ts"
 describe("CliError", () => {
   it("is recognised without instanceof, and exits 2 only for usage errors", () => {
     const usage = new CliError(CLI_ERROR_CODES.USAGE, "bad")
-    const failure = new CliError(CLI_ERROR_CODES.TEST_FAILED, "bad")
+    const failure = new CliError(CLI_ERROR_CODES.IMPORT_INVALID, "bad")
     expect(isCliError({ ...usage, [Symbol.for("keyrelay.error.CliError")]: true })).toBe(true)
     expect(isCliError(new Error("x"))).toBe(false)
     expect([

@@ -20,10 +20,6 @@ export const CLI_ERROR_CODES = {
   NOT_INTERACTIVE: "ERR_CLI_NOT_INTERACTIVE",
   /** The user cancelled a prompt (Ctrl-C or Escape). */
   CANCELLED: "ERR_CLI_CANCELLED",
-  /** One or more credentials failed `keyrelay test`. */
-  TEST_FAILED: "ERR_CLI_TEST_FAILED",
-  /** `keyrelay doctor` found problems; each finding names the command that fixes it. */
-  DOCTOR_FINDINGS: "ERR_CLI_DOCTOR_FINDINGS",
   /** A file given to `import` is not a keyrelay export, or is from a newer version. */
   IMPORT_INVALID: "ERR_CLI_IMPORT_INVALID",
   /** OpenCode's config or auth file could not be read or written safely. */

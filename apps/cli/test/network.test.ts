@@ -1,6 +1,12 @@
 import { defaultMockConfig, type MockAnthropic, startMockAnthropic } from "@keyrelay/test-utils"
+import {
+  Browser,
+  OIDC_ACCOUNT_ID,
+  OIDC_CLIENT_ID,
+  type OidcProvider,
+  startOidcProvider,
+} from "@keyrelay/test-utils/oidc-provider"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { Browser, OIDC_ACCOUNT_ID, OIDC_CLIENT_ID, type OidcProvider, startOidcProvider } from "@keyrelay/test-utils/oidc-provider"
 import { createSandbox, expectSchema, type Sandbox, SENTINELS } from "./support.ts"
 
 let mock: MockAnthropic

@@ -133,15 +133,13 @@ async function accountChecks(ctx: Context, store: AccountStore): Promise<Check[]
     })
   }
   for (const account of accounts) {
-    if (
-      !account.enabled &&
-      account.disabledReason &&
-      !/by the user|added disabled/.test(account.disabledReason)
-    ) {
+    // A disabled account is the user's choice unless the pool disabled it after a failure (its last outcome says so).
+    const last = store.state.accounts[account.id]?.lastOutcome
+    if (!account.enabled && last !== undefined && last.class !== "ok") {
       checks.push({
         id: `accounts.disabled.${account.id}`,
         status: "warning",
-        message: `${account.label} was disabled: ${account.disabledReason}`,
+        message: `${account.label} is disabled (${account.disabledReason ?? "no reason given"}); its last answer was ${last.class}${last.status ? ` ${last.status}` : ""}`,
         fix: `keyrelay test ${account.label}, then keyrelay enable ${account.label}`,
       })
     }

@@ -70,7 +70,8 @@ const login: CommandHandler = async (ctx, { positionals, values }) => {
       ctx.info(
         `To sign in to ${source.issuer}, open ${device.verificationUri} on any device and enter the code ${ctx.errStyle.bold(device.userCode)}.`,
       )
-      if (device.verificationUriComplete) ctx.info(`Or open ${device.verificationUriComplete} (the code filled in).`)
+      if (device.verificationUriComplete)
+        ctx.info(`Or open ${device.verificationUriComplete} (the code filled in).`)
       const spinner = startSpinner(ctx, "Waiting for the sign-in to be approved…")
       try {
         tokens = await device.poll()

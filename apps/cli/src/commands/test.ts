@@ -119,16 +119,14 @@ function printResults(ctx: Context, accounts: readonly Account[], results: reado
   ctx.print(
     ...renderTable(
       [
-        { header: "" },
-        { header: "ACCOUNT", shrink: true, min: 6 },
+        { header: "ACCOUNT", shrink: true, min: 8 },
         { header: "STATUS", align: "right" },
         { header: "LATENCY", align: "right" },
         { header: "ORGANIZATION / WORKSPACE", shrink: true, min: 8 },
         { header: "RESULT", shrink: true, min: 12 },
       ],
       results.map((r) => [
-        r.ok ? style.green(ok) : style.red(bad),
-        r.label,
+        `${r.ok ? style.green(ok) : style.red(bad)} ${r.label}`,
         r.status === undefined ? "—" : String(r.status),
         r.latencyMs === undefined ? "—" : `${Math.round(r.latencyMs)} ms`,
         r.organizationId ? `${r.organizationId}${r.workspaceId ? ` / ${r.workspaceId}` : ""}` : "—",

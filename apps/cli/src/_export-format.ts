@@ -12,19 +12,21 @@ export interface ExportDocument {
 }
 
 /** An account in an export: its settings, and its key only when exported `--with-secrets`. */
-export interface ExportedAccount {
-  id: string
-  label: string
-  credential: Account["credential"]
+export type ExportedAccount = Pick<
+  Account,
+  | "id"
+  | "label"
+  | "credential"
+  | "baseUrl"
+  | "tags"
+  | "enabled"
+  | "disabledReason"
+  | "pinned"
+  | "priority"
+  | "monthlyBudgetUsd"
+> & {
   /** The API key itself: present only in an export made with `--with-secrets`. */
   key?: string
-  baseUrl?: string
-  tags: string[]
-  enabled: boolean
-  disabledReason?: string
-  pinned: boolean
-  priority: number
-  monthlyBudgetUsd?: number
 }
 
 export function exportedAccount(account: Account, key: string | undefined): ExportedAccount {

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { defaultMockConfig, type MockAnthropic, startMockAnthropic } from "@keyrelay/test-utils"
+import type { MockAnthropic } from "@keyrelay/test-utils"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { createSandbox, type Sandbox, SENTINELS } from "./support.ts"
+import { createSandbox, type Sandbox, SENTINELS, startMock } from "./support.ts"
 
 const WRITER = fileURLToPath(new URL("./fixtures/pool-writer.mjs", import.meta.url))
 const AT_LEAST = 10
@@ -11,7 +11,7 @@ const ROUNDS = 4
 let mock: MockAnthropic
 let sandbox: Sandbox
 beforeAll(async () => {
-  mock = await startMockAnthropic(defaultMockConfig())
+  mock = await startMock()
   sandbox = createSandbox()
 })
 afterAll(async () => {

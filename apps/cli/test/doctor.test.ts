@@ -1,26 +1,14 @@
 import { spawn } from "node:child_process"
 import { chmodSync, readdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { defaultMockConfig, type MockAnthropic, startMockAnthropic } from "@keyrelay/test-utils"
+import type { MockAnthropic } from "@keyrelay/test-utils"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { createSandbox, expectSchema, type Sandbox, SENTINELS } from "./support.ts"
+import { createSandbox, expectSchema, type Sandbox, SENTINELS, startMock } from "./support.ts"
 
 let mock: MockAnthropic
 let sandbox: Sandbox
 beforeAll(async () => {
-  const config = defaultMockConfig()
-  mock = await startMockAnthropic({
-    ...config,
-    credentials: [
-      ...config.credentials!,
-      {
-        label: "revoked",
-        apiKey: SENTINELS.revoked,
-        organizationId: "22222222-2222-4222-8222-222222222222",
-        state: "revoked",
-      },
-    ],
-  })
+  mock = await startMock()
 })
 afterAll(() => mock.close())
 beforeEach(() => {

@@ -1,4 +1,4 @@
-import { defaultMockConfig, type MockAnthropic, startMockAnthropic } from "@keyrelay/test-utils"
+import type { MockAnthropic } from "@keyrelay/test-utils"
 import {
   Browser,
   OIDC_ACCOUNT_ID,
@@ -7,25 +7,14 @@ import {
   startOidcProvider,
 } from "@keyrelay/test-utils/oidc-provider"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { createSandbox, expectSchema, type Sandbox, SENTINELS } from "./support.ts"
+import { createSandbox, expectSchema, type Sandbox, SENTINELS, startMock } from "./support.ts"
 
 let mock: MockAnthropic
 let idp: OidcProvider
 let sandbox: Sandbox
 beforeAll(async () => {
   idp = await startOidcProvider()
-  const config = defaultMockConfig()
-  mock = await startMockAnthropic({
-    ...config,
-    credentials: [
-      ...config.credentials!,
-      {
-        label: "revoked",
-        apiKey: SENTINELS.revoked,
-        organizationId: "22222222-2222-4222-8222-222222222222",
-        state: "revoked",
-      },
-    ],
+  mock = await startMock({
     issuers: [{ issuer: idp.issuer }],
     federationRules: [
       {

@@ -1,25 +1,13 @@
 import { openAccountStore } from "@keyrelay/account-store"
-import { defaultMockConfig, type MockAnthropic, startMockAnthropic } from "@keyrelay/test-utils"
+import type { MockAnthropic } from "@keyrelay/test-utils"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { COMMANDS } from "../src/_commands.ts"
-import { allRuns, createSandbox, expectSchema, type Sandbox, SENTINELS } from "./support.ts"
+import { allRuns, createSandbox, expectSchema, type Sandbox, SENTINELS, startMock } from "./support.ts"
 
 let mock: MockAnthropic
 let sandbox: Sandbox
 beforeAll(async () => {
-  const config = defaultMockConfig()
-  mock = await startMockAnthropic({
-    ...config,
-    credentials: [
-      ...config.credentials!,
-      {
-        label: "revoked",
-        apiKey: SENTINELS.revoked,
-        organizationId: "22222222-2222-4222-8222-222222222222",
-        state: "revoked",
-      },
-    ],
-  })
+  mock = await startMock()
   sandbox = createSandbox()
   for (const [label, key] of [
     ["work", SENTINELS.work],

@@ -5,6 +5,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import {
+  defaultMockConfig,
+  type MockAnthropic,
+  type MockAnthropicOptions,
+  startMockAnthropic,
+} from "@keyrelay/test-utils"
 import { Ajv2020 } from "ajv/dist/2020.js"
 import { expect } from "vitest"
 import { JSON_SCHEMAS } from "../src/json-schemas.ts"
@@ -279,4 +285,25 @@ export function startPty(sandbox: Sandbox, args: string[]): PtyCli {
       }
     },
   }
+}
+
+/**
+ * The mock Anthropic API with its default organizations and keys (`SENTINELS.work`, `.workCi`, `.personal`) plus a
+ * revoked key (`SENTINELS.revoked`, label `revoked`); `extra` adds to its config (issuers, federation rules).
+ */
+export function startMock(extra: Partial<MockAnthropicOptions> = {}): Promise<MockAnthropic> {
+  const config = defaultMockConfig()
+  return startMockAnthropic({
+    ...config,
+    ...extra,
+    credentials: [
+      ...(config.credentials ?? []),
+      {
+        label: "revoked",
+        apiKey: SENTINELS.revoked,
+        organizationId: "22222222-2222-4222-8222-222222222222",
+        state: "revoked",
+      },
+    ],
+  })
 }

@@ -53,7 +53,7 @@ export class Context {
   readonly errStyle: Style
   readonly unicode: boolean
   #store: Promise<AccountStore> | undefined
-  #storeOptions: { lockTimeoutMs?: number } = {}
+  #storeOptions: { lockTimeoutMs?: number; quietProblems?: boolean } = {}
 
   constructor(options: RunOptions, flags: GlobalFlags) {
     this.stdin = options.stdin ?? process.stdin
@@ -101,8 +101,8 @@ export class Context {
     this.stderr.write(`${this.errStyle.yellow("warning:")} ${message}\n`)
   }
 
-  /** Sets store options before the store is first opened (e.g. a short lock timeout for `doctor`). */
-  configureStore(options: { lockTimeoutMs?: number }): void {
+  /** Sets store options before the store is first opened (`doctor`: a short lock timeout, problems its own way). */
+  configureStore(options: { lockTimeoutMs?: number; quietProblems?: boolean }): void {
     this.#storeOptions = options
   }
 
@@ -116,20 +116,22 @@ export class Context {
   store(): Promise<AccountStore> {
     this.#store ??= (async () => {
       const { openAccountStore } = await import("@keyrelay/account-store")
+      const { quietProblems, ...options } = this.#storeOptions
       const store = await openAccountStore({
         home: await this.home(),
         watch: false,
         now: this.now,
-        ...this.#storeOptions,
+        ...options,
       })
+      if (!quietProblems && store.problems.length > 0) {
+        const [first] = store.problems
+        this.warn(
+          `${store.problems.length} problem(s) with keyrelay's files; the rest keeps working. ${first!.message} \`keyrelay doctor\` says how to fix each.`,
+        )
+      }
       return store
     })()
     return this.#store
-  }
-
-  /** Whether the store was opened by this command. */
-  get storeOpened(): boolean {
-    return this.#store !== undefined
   }
 
   /** Flushes and closes the store if it was opened. */

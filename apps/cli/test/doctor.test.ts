@@ -82,6 +82,7 @@ describe("doctor", () => {
     chmodSync(join(sandbox.home, "accounts.json"), 0o644)
     writeFileSync(join(sandbox.home, "rules.json"), "{ this is not json", { mode: 0o600 })
     const run = await sandbox.run(["doctor", "--offline", "--json"])
+    expect(run.stderr).toBe("")
     expect(run.code).toBe(1)
     const checks = checksOf(run.json)
     expect(checks.some((c) => c.id.startsWith("credentials."))).toBe(false)
@@ -100,6 +101,17 @@ describe("doctor", () => {
     expect(checksOf(again.json)).toContainEqual(
       expect.objectContaining({ id: "files.aside", status: "warning" }),
     )
+  })
+
+  it("has every other command warn about a damaged file once, pointing at doctor", async () => {
+    await sandbox.run(["add", "ci", "--env", "PATH"])
+    writeFileSync(join(sandbox.home, "rules.json"), "{ this is not json", { mode: 0o600 })
+    const list = await sandbox.run(["list", "--json"])
+    expect(list.code).toBe(0)
+    expect(list.stderr).toMatch(
+      /^warning: 1 problem\(s\) with keyrelay's files; the rest keeps working\. .*rules\.json.* `keyrelay doctor` says how to fix each\.\n$/,
+    )
+    expect((list.json as { accounts: unknown[] }).accounts).toHaveLength(1)
   })
 
   it("names the process that holds the lock when it is held too long", async () => {

@@ -289,7 +289,7 @@ async function credentialChecks(ctx: Context, store: AccountStore, timeoutMs: nu
 }
 
 const doctor: CommandHandler = async (ctx, { values }) => {
-  ctx.configureStore({ lockTimeoutMs: 3000 })
+  ctx.configureStore({ lockTimeoutMs: 3000, quietProblems: true })
   const timeoutMs = typeof values.timeout === "string" ? parseInteger(values.timeout, "--timeout", 1) : 15_000
   const home = await ctx.home()
   const checks: Check[] = []

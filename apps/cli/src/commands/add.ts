@@ -227,8 +227,15 @@ const add: CommandHandler = async (ctx, { positionals, values }) => {
     }
   }
 
+  // Flags are checked before anything is asked, so a typo never costs a pasted key.
+  const baseUrlText = str(values, "base-url")
+  const baseUrl = baseUrlText ? await parseBaseUrl(baseUrlText) : undefined
+  const budgetText = str(values, "budget")
+  const budget = budgetText === undefined ? undefined : parseNonNegative(budgetText, "--budget")
+  const priorityText = str(values, "priority")
+  const priority = priorityText === undefined ? undefined : parseInteger(priorityText, "--priority")
+
   const credential = await credentialFor(ctx, kind, values, label)
-  const baseUrl = str(values, "base-url")
   const tagsGiven = values.tag as string[] | undefined
   const tags =
     tagsGiven ??
@@ -238,8 +245,6 @@ const add: CommandHandler = async (ctx, { positionals, values }) => {
           .map((t) => t.trim())
           .filter(Boolean)
       : [])
-  const budget = str(values, "budget")
-  const priority = str(values, "priority")
   const input: NewAccountInput = {
     label,
     credential,
@@ -251,9 +256,9 @@ const add: CommandHandler = async (ctx, { positionals, values }) => {
           .filter(Boolean),
       ),
     ],
-    ...(baseUrl ? { baseUrl: await parseBaseUrl(baseUrl) } : {}),
-    ...(budget !== undefined ? { monthlyBudgetUsd: parseNonNegative(budget, "--budget") } : {}),
-    ...(priority !== undefined ? { priority: parseInteger(priority, "--priority") } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(budget !== undefined ? { monthlyBudgetUsd: budget } : {}),
+    ...(priority !== undefined ? { priority } : {}),
     ...(values.disabled === true ? { enabled: false, disabledReason: "added disabled" } : {}),
     ...(values.pin === true ? { pinned: true } : {}),
   }

@@ -14,53 +14,21 @@ import {
   createStrategy,
   groupKey,
   parseRateLimitHeaders,
-  STRATEGY_NAMES,
   type Strategy,
-  type StrategyName,
   takeToken,
   updateHealth,
 } from "@keyrelay/rotation-strategies"
 import { BudgetTracker } from "./_budget-tracker.ts"
+import {
+  isStrategyName,
+  type PoolSettings,
+  type PoolSettingsOverrides,
+  resolveSettings,
+} from "./_pool-settings.ts"
 import type { Sleep } from "./_sleep.ts"
 import { createPricing, type PriceTable, type Pricing } from "./cost-of.ts"
 import type { CredentialResolver } from "./credential-resolver.ts"
 import type { PoolEvent } from "./pool-events.ts"
-
-/** The settings in force for one request: options over the store's config over the defaults. */
-export interface PoolSettings {
-  strategy: StrategyName | undefined
-  waitBudgetMs: number
-  maxAttempts: number
-  deadlineMs: number
-  streamHeadersTimeoutMs: number
-  streamIdleTimeoutMs: number
-  serviceRetries: number
-  extraBetas: readonly string[]
-}
-
-/** Overrides of the store's config (and of the defaults) given to `createPoolFetch`. */
-export interface PoolSettingsOverrides {
-  strategy?: StrategyName
-  waitBudgetMs?: number
-  maxAttempts?: number
-  deadlineMs?: number
-  streamHeadersTimeoutMs?: number
-  streamIdleTimeoutMs?: number
-  serviceRetries?: number
-  extraBetas?: readonly string[]
-}
-
-export const DEFAULT_SETTINGS = Object.freeze({
-  waitBudgetMs: 5_000,
-  maxAttempts: 4,
-  deadlineMs: 600_000,
-  streamHeadersTimeoutMs: 60_000,
-  streamIdleTimeoutMs: 300_000,
-  serviceRetries: 1,
-})
-
-/** How long after a service error (529/500/504) the pool leaves retrying to the host. */
-export const SERVICE_TROUBLE_MS = 30_000
 
 export interface RuntimeOptions {
   store: AccountStore
@@ -76,9 +44,8 @@ export interface RuntimeOptions {
   onEvent: ((event: PoolEvent) => void) | undefined
 }
 
-function isStrategyName(value: unknown): value is StrategyName {
-  return typeof value === "string" && (STRATEGY_NAMES as readonly string[]).includes(value)
-}
+/** How long after a service error (529/500/504) the pool leaves retrying to the host. */
+const SERVICE_TROUBLE_MS = 30_000
 
 export class PoolRuntime {
   readonly store: AccountStore
@@ -129,8 +96,12 @@ export class PoolRuntime {
     this.#pricingConfig = options.store.config.pricing
   }
 
+  /** The user's `config.pricing` first (its globs are tried in order), then the pool's own `pricing` option. */
   #pricingTable(): PriceTable {
-    return { ...(this.#pricingOverrides ?? {}), ...this.store.config.pricing }
+    const table: Record<string, PriceTable[string]> = { ...this.store.config.pricing }
+    for (const [glob, price] of Object.entries(this.#pricingOverrides ?? {}))
+      if (!Object.hasOwn(table, glob)) table[glob] = price
+    return table
   }
 
   /** The price table in force (the store's `config.pricing` over the built-in table), rebuilt when the config changes. */
@@ -154,19 +125,7 @@ export class PoolRuntime {
   }
 
   settings(): PoolSettings {
-    const config = this.store.config
-    const o = this.#overrides
-    const strategy = o.strategy ?? config.strategy
-    return {
-      strategy: isStrategyName(strategy) ? strategy : undefined,
-      waitBudgetMs: o.waitBudgetMs ?? config.waitBudgetMs ?? DEFAULT_SETTINGS.waitBudgetMs,
-      maxAttempts: o.maxAttempts ?? config.maxAttempts ?? DEFAULT_SETTINGS.maxAttempts,
-      deadlineMs: o.deadlineMs ?? config.deadlineMs ?? DEFAULT_SETTINGS.deadlineMs,
-      streamHeadersTimeoutMs: o.streamHeadersTimeoutMs ?? DEFAULT_SETTINGS.streamHeadersTimeoutMs,
-      streamIdleTimeoutMs: o.streamIdleTimeoutMs ?? DEFAULT_SETTINGS.streamIdleTimeoutMs,
-      serviceRetries: o.serviceRetries ?? DEFAULT_SETTINGS.serviceRetries,
-      extraBetas: o.extraBetas ?? config.extraBetas,
-    }
+    return resolveSettings(this.store.config, this.#overrides)
   }
 
   /** One strategy instance per name, kept (round-robin remembers its position). */
@@ -194,7 +153,10 @@ export class PoolRuntime {
 
   /** The organization and workspace an account is known to belong to (learned now or stored). */
   organizationOf(account: Account): { organizationId?: string; workspaceId?: string } {
-    return this.#learned.get(account.id) ?? account.learned ?? {}
+    // The store's current view: `account` may be a snapshot taken before a learned organization was written.
+    return (
+      this.#learned.get(account.id) ?? this.store.getAccount(account.id)?.learned ?? account.learned ?? {}
+    )
   }
 
   /** Whether an account can be a candidate now: enabled, not being disabled, not over its budget. */

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process"
-import { redactSecret } from "@keyrelay/account-store"
+import { safeText } from "./_safe-text.ts"
 
 /** What a credential command printed: stdout trimmed, and stderr made safe to show. */
 export interface CommandResult {
@@ -12,20 +12,6 @@ export class CommandFailure extends Error {
 }
 
 const MAX_OUTPUT = 64 * 1024
-const MAX_STDERR_SHOWN = 300
-// Anthropic keys and tokens, JWTs, and any other long run of token characters.
-const SECRET_LIKE =
-  /sk-ant-[A-Za-z0-9_-]+|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|[A-Za-z0-9+/_-]{32,}/g
-
-/** stderr as a user may see it: one line, at most 300 characters, no key, token or long opaque string in it. */
-export function safeStderr(stderr: string, secrets: readonly string[] = []): string {
-  let text = stderr
-  for (const secret of secrets) if (secret.length >= 8) text = text.split(secret).join(redactSecret(secret))
-  text = text.replace(SECRET_LIKE, (match) => redactSecret(match))
-  text = text.replace(/\s+/g, " ").trim()
-  return text.length > MAX_STDERR_SHOWN ? `${text.slice(0, MAX_STDERR_SHOWN)}…` : text
-}
-
 /**
  * Runs a command the user wrote into their own config in a shell, with a timeout that ends the whole process
  * group. Resolves with stdout (trimmed); rejects with a {@link CommandFailure} whose message holds the exit status
@@ -83,7 +69,7 @@ export function runCommand(
     )
     child.on("close", (code, signal) => {
       const out = Buffer.concat(stdout).toString("utf8").trim()
-      const err = safeStderr(Buffer.concat(stderr).toString("utf8"), out === "" ? [] : [out])
+      const err = safeText(Buffer.concat(stderr).toString("utf8"), out === "" ? [] : [out])
       const tail = err === "" ? "" : `: ${err}`
       if (why !== undefined) finish(new CommandFailure(`${why}${tail}`))
       else if (code !== 0) finish(new CommandFailure(`exited with ${code ?? signal}${tail}`))

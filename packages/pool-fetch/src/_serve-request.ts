@@ -7,13 +7,9 @@ import {
   REQUEST_REWRITE_ERROR_CODES,
 } from "@keyrelay/request-rewrite"
 import {
-  backoffDelay,
   type Classification,
   classifyResponse,
-  classifyStreamFailure,
   classifyTransportError,
-  cooldownKey,
-  DEFAULT_COOLDOWN_POLICY,
   DEFAULT_RETRY_POLICY,
   fastModeClass,
   type KeyedMap,
@@ -22,12 +18,15 @@ import {
   type RateLimitSnapshot,
 } from "@keyrelay/rotation-strategies"
 import { createStreamObserver, type StreamObserver } from "@keyrelay/sse-transform"
+import { classifyContext } from "./_classify-context.ts"
+import { credentialFailed } from "./_credential-failed.ts"
+import { finishServed } from "./_finish-served.ts"
 import { readIncomingRequest } from "./_incoming-request.ts"
 import { noAccountResponse } from "./_no-account.ts"
 import type { PoolRuntime } from "./_pool-runtime.ts"
 import { readRequestFacts } from "./_request-facts.ts"
 import { discard, type ReadResponse, readErrorResponse, rebuildResponse } from "./_responses.ts"
-import { type ServedEnd, serveSuccess } from "./_serve-success.ts"
+import { serveSuccess } from "./_serve-success.ts"
 
 /** Why an attempt's own controller fired (distinct from the caller's abort). */
 class AttemptTimeout extends Error {
@@ -254,21 +253,23 @@ export async function serveRequest(
       const timedOut = controller.signal.aborted && controller.signal.reason instanceof AttemptTimeout
       const classification = classifyTransportError(
         timedOut ? controller.signal.reason : error,
-        context(runtime, account, modelClass),
+        classifyContext(runtime, account, modelClass),
       )
       runtime.record(account, classification, modelClass, true)
       exclude.add(account.id)
       lastReason = classification.reason
       transportError = error
       transportFailures++
-      // A network error before headers gets the next account once; twice in a row, the network is the problem.
+      // A network error before headers gets the next account once; a second one in the same request says the
+      // network (not an account) is the problem, and fetch's own error goes to the caller.
       if (transportFailures >= 2)
         return last === undefined ? Promise.reject(error) : giveUp(undefined, routedAll)
       continue
     }
-    clearTimeout(timer)
 
     if (response.status >= 200 && response.status < 300) {
+      // From here the body's own watchdog (streamIdleTimeoutMs) keeps the caller from hanging.
+      clearTimeout(timer)
       runtime.record(
         account,
         runtime.success(account, modelClass, response.status, response.headers),
@@ -293,13 +294,16 @@ export async function serveRequest(
       })
     }
 
+    // An error body is read under the same timer as the headers: a body that never ends cannot hold the request.
     let read: ReadResponse
     try {
       read = await readErrorResponse(response)
+      clearTimeout(timer)
     } catch (error) {
+      clearTimeout(timer)
       unlink()
       if (signal?.aborted) throw signal.reason ?? error
-      const classification = classifyTransportError(error, context(runtime, account, modelClass))
+      const classification = classifyTransportError(error, classifyContext(runtime, account, modelClass))
       runtime.record(account, classification, modelClass, true)
       exclude.add(account.id)
       lastReason = classification.reason
@@ -310,7 +314,7 @@ export async function serveRequest(
       status: read.status,
       headers: read.headers,
       body: read.text,
-      ...context(runtime, account, modelClass),
+      ...classifyContext(runtime, account, modelClass),
       credential: credential.refreshable ? "refreshable" : "static",
       refreshed: refreshed.has(account.id),
       attempt: serviceRetries,
@@ -363,107 +367,4 @@ function routedAccounts(runtime: PoolRuntime, ids: readonly string[]): Account[]
     if (account !== undefined) out.push(account)
   }
   return out
-}
-
-function context(runtime: PoolRuntime, account: Account, modelClass: string) {
-  const org = runtime.organizationOf(account)
-  return {
-    now: runtime.now(),
-    random: runtime.random,
-    account: { id: account.id, organizationId: org.organizationId, workspaceId: org.workspaceId },
-    modelClass,
-    cooldowns: runtime.store.state.cooldowns,
-  }
-}
-
-/** A credential that cannot be resolved keeps its account out for an escalating while; the user hears why. */
-function credentialFailed(runtime: PoolRuntime, account: Account, error: unknown): void {
-  const now = runtime.now()
-  const key = cooldownKey("account", { accountId: account.id })
-  const previous = runtime.store.state.cooldowns[key]
-  const level =
-    previous !== undefined && now - previous.until < DEFAULT_COOLDOWN_POLICY.forgetAfterMs
-      ? previous.level + 1
-      : 1
-  const until =
-    now +
-    backoffDelay(DEFAULT_COOLDOWN_POLICY.transport, level, runtime.random, DEFAULT_COOLDOWN_POLICY.jitter)
-  const reason = error instanceof Error ? error.message : "its credential could not be resolved"
-  runtime.store.recordOutcome({
-    accountId: account.id,
-    at: now,
-    class: "auth",
-    reason,
-    used: false,
-    cooldowns: { [key]: { until, level, class: "auth", reason, since: now } },
-  })
-  runtime.emit({
-    type: "credential-failed",
-    at: now,
-    level: "error",
-    accountId: account.id,
-    label: account.label,
-    kind: account.credential.kind,
-    reason,
-    message: `keyrelay: ${reason}`,
-  })
-}
-
-/** When a served body ends: its outcome (a broken stream is charged) and its usage and cost. */
-function finishServed(
-  runtime: PoolRuntime,
-  account: Account,
-  modelClass: string,
-  requestedModel: string | undefined,
-  end: ServedEnd,
-  aborted: boolean,
-): void {
-  const summary = end.summary
-  if (summary === undefined) return
-  const classification = classifyStreamFailure({
-    summary: {
-      sawMessageStop: summary.sawMessageStop,
-      error:
-        summary.error === null
-          ? null
-          : { type: summary.error.type ?? undefined, message: summary.error.message ?? undefined },
-    },
-    aborted: aborted || end.cancelled,
-    ...context(runtime, account, modelClass),
-  })
-  if (classification.class !== "ok") {
-    runtime.record(account, classification, modelClass, false)
-    if (classification.class === "stream") {
-      runtime.emit({
-        type: "stream-failed",
-        at: runtime.now(),
-        level: "warning",
-        accountId: account.id,
-        label: account.label,
-        reason: classification.reason,
-        message: `keyrelay: a response from "${account.label}" broke off: ${classification.reason}`,
-      })
-    }
-  }
-  const model = summary.model ?? requestedModel
-  if (model === undefined) return
-  const usage = summary.usage
-  const cost = runtime.pricing.costOf(model, usage)
-  runtime.store.recordUsage({
-    accountId: account.id,
-    model,
-    ...(runtime.directory === undefined ? {} : { project: runtime.directory }),
-    at: runtime.now(),
-    inputTokens: usage.inputTokens,
-    outputTokens: usage.outputTokens,
-    cacheWrite5mTokens: Math.max(
-      usage.cacheCreation5mTokens,
-      usage.cacheCreationTokens - usage.cacheCreation1hTokens,
-    ),
-    cacheWrite1hTokens: usage.cacheCreation1hTokens,
-    cacheReadTokens: usage.cacheReadTokens,
-    webSearchRequests: usage.webSearchRequests,
-    costMicroUsd: cost ?? null,
-  })
-  runtime.spend(account, cost, model)
 }

@@ -1,6 +1,7 @@
-import { type Account, type AccountStore, SecretValue } from "@keyrelay/account-store"
+import type { Account, AccountStore, SecretValue } from "@keyrelay/account-store"
 import { VERSION } from "@keyrelay/request-rewrite"
 import { runCommand } from "./_run-command.ts"
+import { safeText } from "./_safe-text.ts"
 import { federationTokenSource, profileTokenSource, type TokenSource } from "./_token-providers.ts"
 import { POOL_FETCH_ERROR_CODES, PoolFetchError } from "./pool-fetch-error.ts"
 
@@ -223,12 +224,7 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
 }
 
 // Messages from the SDK, the store and commands are kept (they name files and statuses, and the SDK redacts token
-// endpoint bodies), but anything that looks like a key or token is redacted again here.
-const SECRET_LIKE =
-  /sk-ant-[A-Za-z0-9_-]+|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|[A-Za-z0-9+/_-]{40,}/g
-
+// endpoint bodies), but anything that looks like a key or token is redacted again.
 function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
-  const safe = message.replace(SECRET_LIKE, (match) => new SecretValue(match).redacted).replace(/\s+/g, " ")
-  return safe.length > 400 ? `${safe.slice(0, 400)}…` : safe.replace(/\.$/, "")
+  return safeText(error instanceof Error ? error.message : String(error)).replace(/\.$/, "")
 }

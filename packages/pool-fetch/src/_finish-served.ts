@@ -1,0 +1,58 @@
+import type { Account } from "@keyrelay/account-store"
+import { classifyStreamFailure } from "@keyrelay/rotation-strategies"
+import { classifyContext } from "./_classify-context.ts"
+import type { PoolRuntime } from "./_pool-runtime.ts"
+import type { ServedEnd } from "./_serve-success.ts"
+
+/** When a served body ends: its outcome (a broken stream is charged) and its usage and cost. */
+export function finishServed(
+  runtime: PoolRuntime,
+  account: Account,
+  modelClass: string,
+  requestedModel: string | undefined,
+  end: ServedEnd,
+  aborted: boolean,
+): void {
+  const summary = end.summary
+  if (summary === undefined) return
+  const classification = classifyStreamFailure({
+    summary,
+    aborted: aborted || end.cancelled,
+    ...classifyContext(runtime, account, modelClass),
+  })
+  if (classification.class !== "ok") {
+    runtime.record(account, classification, modelClass, false)
+    if (classification.class === "stream") {
+      runtime.emit({
+        type: "stream-failed",
+        at: runtime.now(),
+        level: "warning",
+        accountId: account.id,
+        label: account.label,
+        reason: classification.reason,
+        message: `keyrelay: a response from "${account.label}" broke off: ${classification.reason}`,
+      })
+    }
+  }
+  const model = summary.model ?? requestedModel
+  if (model === undefined) return
+  const usage = summary.usage
+  const cost = runtime.pricing.costOf(model, usage)
+  runtime.store.recordUsage({
+    accountId: account.id,
+    model,
+    ...(runtime.directory === undefined ? {} : { project: runtime.directory }),
+    at: runtime.now(),
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    cacheWrite5mTokens: Math.max(
+      usage.cacheCreation5mTokens,
+      usage.cacheCreationTokens - usage.cacheCreation1hTokens,
+    ),
+    cacheWrite1hTokens: usage.cacheCreation1hTokens,
+    cacheReadTokens: usage.cacheReadTokens,
+    webSearchRequests: usage.webSearchRequests,
+    costMicroUsd: cost ?? null,
+  })
+  runtime.spend(account, cost, model)
+}

@@ -95,11 +95,9 @@ export function createSandbox(): Sandbox {
         cwd: options.cwd ?? join(root, "project"),
       }),
     cleanup() {
-      if (existsSync(guardLog)) {
-        const attempts = readFileSync(guardLog, "utf8")
-        expect(attempts, "the CLI tried to reach a non-loopback address").toBe("")
-      }
+      const attempts = existsSync(guardLog) ? readFileSync(guardLog, "utf8") : ""
       rmSync(root, { recursive: true, force: true })
+      expect(attempts, "the CLI tried to reach a non-loopback address").toBe("")
     },
   }
   return sandbox

@@ -1,1 +1,6 @@
-export {}
+export type { InputStream, OutputStream, RunOptions } from "./_context.ts"
+export { CLI_ERROR_CODES, CliError, type CliErrorCode, isCliError } from "./cli-error.ts"
+export { JSON_SCHEMAS } from "./json-schemas.ts"
+export { OPENCODE_AUTH_MARKER, OPENCODE_AUTH_MARKER_KEY, OPENCODE_PLUGIN_NAME } from "./opencode-marker.ts"
+export { run } from "./run.ts"
+export { VERSION } from "./version.ts"

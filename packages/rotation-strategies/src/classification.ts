@@ -33,6 +33,12 @@ export interface ClassifyContext {
   readonly cooldowns?: CooldownMap | undefined
   /** Defaults to {@link DEFAULT_COOLDOWN_POLICY}. */
   readonly policy?: CooldownPolicy | undefined
+  /**
+   * The account's most recent outcome before this one (account-store's `accounts[id].lastOutcome`). Only transport
+   * faults read it: after a success (`class: "ok"`) a fault is isolated at once, whatever cooldown record is left;
+   * after a transport fault within `transportWindowMs` it repeats that fault even if the record is gone.
+   */
+  readonly lastOutcome?: { readonly class?: string; readonly at?: number } | null | undefined
 }
 
 /** The error an Anthropic error envelope carried, as far as it could be read. */

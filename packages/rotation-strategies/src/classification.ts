@@ -67,7 +67,9 @@ export interface Classification {
   readonly key?: string
   /**
    * The cooldown to store under `key` (merge it in with {@link mergeCooldown}); already escalated from, and
-   * never shorter than, the one in force. Absent when nothing is charged (ok, caller, service, a re-mint).
+   * never shorter than, the one in force. Absent when nothing is charged (ok, caller, service, a re-mint). An
+   * isolated transport fault gets one that ends at `now`: it keeps nothing out and is stored so the next fault
+   * knows it is not the first.
    */
   readonly cooldown?: Cooldown
   /** For `action: "retry"`: how long to wait first, as the official SDK would. */

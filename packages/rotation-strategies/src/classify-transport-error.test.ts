@@ -68,6 +68,15 @@ function pool(options: { lastOutcome?: boolean } = {}) {
     cooling(now: number) {
       return isCooling(cooldowns.get(KEY), now)
     },
+    /** What a sticky strategy picks, acc_t being the account that served last. */
+    pick(now: number) {
+      return createStrategy("sticky").pick([{ id: "acc_t" }, { id: "acc_u" }], {
+        now,
+        modelClass: "sonnet-4.x",
+        cooldowns,
+        stickyId: "acc_t",
+      })
+    },
   }
 }
 
@@ -186,13 +195,7 @@ describe("classifyTransportError: repeated faults, not isolated ones, cool the a
     const r = p.fault(NOW)
     expect(r.reason).toContain("An isolated fault keeps no account out")
     expect(p.cooling(NOW)).toBe(false)
-    const pick = createStrategy("sticky").pick([{ id: "acc_t" }, { id: "acc_u" }], {
-      now: NOW,
-      modelClass: "sonnet-4.x",
-      cooldowns: p.cooldowns,
-      stickyId: "acc_t",
-    })
-    expect(pick).toBe("acc_t")
+    expect(p.pick(NOW)).toBe("acc_t")
   })
 
   it("a second fault within the window, before a success, cools the account for 5 s", () => {
@@ -208,13 +211,8 @@ describe("classifyTransportError: repeated faults, not isolated ones, cool the a
     expect(r.reason).toContain("2 in a row on this account; it is skipped until 2026-10-08T12:00:25Z")
     expect(p.cooling(NOW + 24_999)).toBe(true)
     expect(p.cooling(NOW + 25_000)).toBe(false)
-    const pick = createStrategy("sticky").pick([{ id: "acc_t" }, { id: "acc_u" }], {
-      now: NOW + 20_001,
-      modelClass: "sonnet-4.x",
-      cooldowns: p.cooldowns,
-      stickyId: "acc_t",
-    })
-    expect(pick).toBe("acc_u")
+    expect(p.pick(NOW + 20_001)).toBe("acc_u")
+    expect(p.pick(NOW + 25_000)).toBe("acc_t")
   })
 
   it("the window is 60 s from the previous fault: at 60 s it counts, after it the fault is isolated again", () => {

@@ -1,10 +1,10 @@
-import { AsyncLocalStorage } from "node:async_hooks"
 import { join } from "node:path"
 import * as v from "valibot"
 import { type AccountsFile, accountsFileSpec, type StoredAccount } from "./_accounts-file.ts"
 import { buildAccount, newRuleId, patchAccount } from "./_build-account.ts"
 import { type ConfigFile, configFileSpec, configSchema, type StoreConfig } from "./_config-file.ts"
 import { flushOnExit } from "./_exit-hooks.ts"
+import { ReentrantLock } from "./_reentrant-lock.ts"
 import {
   type CompiledRule,
   compileRules,
@@ -78,9 +78,8 @@ class Store implements AccountStore {
   readonly #intervalMs: number
   readonly #keychains: SecretPlacement
   readonly #runtime = new RuntimeState()
-  readonly #lockContext = new AsyncLocalStorage<true>()
+  readonly #lock: ReentrantLock
   readonly #listeners = new Set<(event: StoreEvent) => void>()
-  #queue: Promise<unknown> = Promise.resolve()
   #accounts: AccountsFile = SPECS["accounts.json"].empty()
   #accountView: readonly Account[] = []
   #secrets: SecretsFile = secretsFileSpec.empty()
@@ -111,6 +110,11 @@ class Store implements AccountStore {
       ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
       report: (problem) => this.#report(problem),
     })
+    const fileLock = this.#files.lock
+    this.#lock = new ReentrantLock(
+      () => fileLock.acquire(),
+      () => fileLock.release(),
+    )
   }
 
   async open(options: AccountStoreOptions): Promise<void> {
@@ -227,10 +231,14 @@ class Store implements AccountStore {
 
   async reload(): Promise<void> {
     // Queued behind this process's own writes: a reload that read a file before a write finished and applied it
-    // after would briefly show the older file (and hide a flush's batch).
-    this.#reloading ??= this.#serial(() => this.#reloadChanged()).finally(() => {
-      this.#reloading = undefined
-    })
+    // after would briefly show the older file (and hide a flush's batch). Inside withLock it runs in the holder's
+    // turn: joining a reload queued behind that holder would never return.
+    if (this.#lock.held) return this.#lock.serial(() => this.#reloadChanged())
+    this.#reloading ??= this.#lock
+      .serial(() => this.#reloadChanged())
+      .finally(() => {
+        this.#reloading = undefined
+      })
     return this.#reloading
   }
 
@@ -246,31 +254,14 @@ class Store implements AccountStore {
       if (loaded === undefined) needLock.push(name)
       else this.#apply(name, loaded)
     }
-    if (needLock.length > 0) await this.#withFileLock(() => this.#refreshLocked(needLock))
+    if (needLock.length > 0) await this.#lock.hold(() => this.#refreshLocked(needLock))
     this.#emit({ type: "change", files: changed, external: true })
   }
 
   // ---------------------------------------------------------------- lock and events
 
   withLock<T>(fn: () => T | Promise<T>): Promise<T> {
-    if (this.#lockContext.getStore()) return Promise.resolve().then(fn)
-    return this.#serial(() => this.#withFileLock(fn))
-  }
-
-  /** In-process callers queue on a promise chain instead of polling the filesystem against each other. */
-  #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.#queue.then(fn, fn)
-    this.#queue = result.catch(() => {})
-    return result
-  }
-
-  async #withFileLock<T>(fn: () => T | Promise<T>): Promise<T> {
-    await this.#files.lock.acquire()
-    try {
-      return await this.#lockContext.run(true, fn)
-    } finally {
-      this.#files.lock.release()
-    }
+    return this.#lock.run(fn)
   }
 
   subscribe(listener: (event: StoreEvent) => void): () => void {
@@ -438,7 +429,7 @@ class Store implements AccountStore {
   async #readSecret(account: StoredAccount, ref: string): Promise<SecretEntry | undefined> {
     if (account.secretStorage === "keychain") return this.#keychains.get(account, ref)
     this.#files.assertWritable("secrets.json")
-    if (this.#lockContext.getStore()) await this.#refreshLocked(["secrets.json"])
+    if (this.#lock.held) await this.#refreshLocked(["secrets.json"])
     else if (!this.#secrets.entries[ref] || (await this.#files.changed("secrets.json"))) {
       const loaded = await this.#files.load(secretsFileSpec, false)
       if (loaded) this.#apply("secrets.json", loaded)
@@ -659,6 +650,11 @@ class Store implements AccountStore {
   }
 
   async flush(): Promise<void> {
+    if (this.#lock.held) {
+      // Inside withLock: a flush already queued behind this holder would never start; write the batch now.
+      if (this.#runtime.dirty) await this.#writeRuntime(undefined, false)
+      return
+    }
     while (this.#flushing) await this.#flushing.catch(() => {})
     if (!this.#runtime.dirty) return
     if (this.#timer !== undefined) clearTimeout(this.#timer)

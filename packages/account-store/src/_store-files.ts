@@ -37,6 +37,8 @@ export interface StoreProblem {
 export interface Loaded<T> {
   data: T
   signature: FileSignature | undefined
+  /** Whether it was validated whole; `false` when only its view schema was checked (see `FileSpec.viewSchema`). */
+  checked: boolean
   /** Set when the file came from an older schema and must be written back (under the lock) by the caller. */
   migratedFrom?: number
   /** Secrets a migration took out of the file, to be stored before the migrated file is written. */
@@ -140,7 +142,7 @@ export class StoreFiles {
     } catch (error) {
       if ((error as AccountStoreError).code === ACCOUNT_STORE_ERROR_CODES.INSECURE_PERMISSIONS) {
         this.#block(spec.name, error as AccountStoreError)
-        return { data: spec.empty(), signature: undefined }
+        return { data: spec.empty(), signature: undefined, checked: true }
       }
       throw error
     }
@@ -151,9 +153,11 @@ export class StoreFiles {
   loadSync<T>(spec: FileSpec<T>): Loaded<T> | undefined {
     const path = this.path(spec.name)
     const read = readStoreFileSync(path, spec.secret)
-    if (read === undefined) return { data: spec.empty(), signature: undefined }
+    if (read === undefined) return { data: spec.empty(), signature: undefined, checked: true }
     const decoded = decodeFile(spec, read.text, { now: this.#now(), redact: redactSecret })
-    return decoded.kind === "ok" ? { data: decoded.data, signature: read.signature } : undefined
+    return decoded.kind === "ok"
+      ? { data: decoded.data, signature: read.signature, checked: true }
+      : undefined
   }
 
   #decode<T>(
@@ -164,14 +168,15 @@ export class StoreFiles {
   ): Loaded<T> | undefined {
     if (read === undefined) {
       this.blocked.delete(spec.name)
-      return { data: spec.empty(), signature: undefined }
+      return { data: spec.empty(), signature: undefined, checked: true }
     }
     const now = this.#now()
-    const decoded = decodeFile(spec, read.text, { now, redact: redactSecret })
+    // Outside the lock a file is only viewed; under it, it may be written back, so it is validated whole.
+    const decoded = decodeFile(spec, read.text, { now, redact: redactSecret }, !locked)
     switch (decoded.kind) {
       case "ok":
         this.blocked.delete(spec.name)
-        return { data: decoded.data, signature: read.signature }
+        return { data: decoded.data, signature: read.signature, checked: decoded.checked }
       case "migrate": {
         if (!locked) return undefined
         const backup = asidePath(path, "backup", now, `-v${decoded.from}`)
@@ -179,6 +184,7 @@ export class StoreFiles {
         return {
           data: decoded.data,
           signature: read.signature,
+          checked: true,
           migratedFrom: decoded.from,
           secrets: decoded.secrets,
         }
@@ -195,7 +201,7 @@ export class StoreFiles {
           movedTo,
           at: now,
         })
-        return { data: spec.empty(), signature: undefined }
+        return { data: spec.empty(), signature: undefined, checked: true }
       }
       case "too-new":
         this.#block(
@@ -206,7 +212,7 @@ export class StoreFiles {
               "It was left untouched and will not be written. Upgrade keyrelay (every process that uses this store).",
           ),
         )
-        return { data: spec.empty(), signature: read.signature }
+        return { data: spec.empty(), signature: read.signature, checked: true }
       case "migration-failed":
         this.#block(
           spec.name,
@@ -217,7 +223,7 @@ export class StoreFiles {
             { cause: decoded.cause },
           ),
         )
-        return { data: spec.empty(), signature: read.signature }
+        return { data: spec.empty(), signature: read.signature, checked: true }
     }
   }
 

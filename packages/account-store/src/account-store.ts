@@ -77,7 +77,7 @@ class Store implements AccountStore {
   readonly #now: () => number
   readonly #intervalMs: number
   readonly #keychains: SecretPlacement
-  readonly #runtime = new RuntimeState()
+  readonly #runtime = new RuntimeState(() => this.#usageCorrupt())
   readonly #lock: ReentrantLock
   readonly #listeners = new Set<(event: StoreEvent) => void>()
   #accounts: AccountsFile = SPECS["accounts.json"].empty()
@@ -192,7 +192,7 @@ class Store implements AccountStore {
         return
       }
       case "usage.json":
-        this.#runtime.replaceUsage(loaded.data as UsageFile)
+        this.#runtime.replaceUsage(loaded.data as UsageFile, loaded.checked)
         return
     }
   }
@@ -700,11 +700,23 @@ class Store implements AccountStore {
   }
 
   usage(query?: UsageQuery): UsageRow[] {
-    return usageRows(this.#runtime.usage.days, query)
+    return usageRows(this.#runtime.usageDays(query?.from, query?.to), query)
   }
 
   budgets(): BudgetStatus[] {
-    return budgetStatus(this.#runtime.usage.days, this.#accounts.accounts, this.#now())
+    const now = this.#now()
+    const month = new Date(now).toISOString().slice(0, 7)
+    return budgetStatus(this.#runtime.usageDays(`${month}-01`, `${month}-31`), this.#accounts.accounts, now)
+  }
+
+  /**
+   * A day of usage failed its check when first read: the file is read again and validated whole under the lock,
+   * which moves it aside and reports it if it is corrupt, as opening it would have.
+   */
+  #usageCorrupt(): void {
+    this.withLock(() => this.#loadLocked("usage.json"))
+      .then(() => this.#emit({ type: "change", files: ["usage.json"], external: true }))
+      .catch((error) => this.#reportError(error))
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks"
+import type { AsyncLocalStorage } from "node:async_hooks"
 
 /**
  * One holder's turn with the lock. Work started inside it (in its async context) runs inside it, queued on
@@ -26,7 +26,8 @@ function settled(promise: Promise<unknown>): Promise<unknown> {
 export class ReentrantLock {
   readonly #acquire: () => Promise<void>
   readonly #release: () => void
-  readonly #context = new AsyncLocalStorage<Turn>()
+  /** Created on first `hold`: a store that only reads never loads node:async_hooks. */
+  #context: AsyncLocalStorage<Turn> | undefined
   #queue: Promise<unknown> = Promise.resolve()
 
   constructor(acquire: () => Promise<void>, release: () => void) {
@@ -36,7 +37,7 @@ export class ReentrantLock {
 
   /** The innermost turn still running in the caller's async context. */
   #current(): Turn | undefined {
-    let turn = this.#context.getStore()
+    let turn = this.#context?.getStore()
     while (turn !== undefined && !turn.active) turn = turn.parent
     return turn
   }
@@ -67,6 +68,7 @@ export class ReentrantLock {
     if (parent === undefined) await this.#acquire()
     const turn: Turn = { parent, queue: Promise.resolve(), active: true }
     try {
+      this.#context ??= new (process.getBuiltinModule("node:async_hooks").AsyncLocalStorage)<Turn>()
       return await this.#context.run(turn, fn)
     } finally {
       for (let last: Promise<unknown> | undefined; last !== turn.queue; ) {

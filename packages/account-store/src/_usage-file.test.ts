@@ -78,7 +78,7 @@ describe("the quick check of a day", () => {
     fc.assert(
       fc.property(day, (candidate) => {
         if (!isUsageDay(candidate)) return
-        const result = v.safeParse(usageDaySchema, candidate)
+        const result = v.safeParse(usageDaySchema(), candidate)
         expect(result.success).toBe(true)
         expect(result.output).toEqual(candidate)
       }),
@@ -101,7 +101,7 @@ describe("the quick check of a day", () => {
     const dropped = JSON.parse(
       `{"acc_aaaaaaaaaaaaaaaa":{"claude-test":{"__proto__":${JSON.stringify(valid())}}}}`,
     )
-    expect(v.is(usageDaySchema, dropped)).toBe(true)
+    expect(v.is(usageDaySchema(), dropped)).toBe(true)
     expect(isUsageDay(dropped)).toBe(false)
     expect(isUsageDay({ acc_aaaaaaaaaaaaaaaa: [] })).toBe(false)
     expect(isUsageDay({ acc_aaaaaaaaaaaaaaaa: { m: { p: { ...valid(), requests: -1 } } } })).toBe(false)

@@ -1,5 +1,5 @@
 import * as v from "valibot"
-import type { FileSpec } from "./_versioned-file.ts"
+import { type FileSpec, lazy } from "./_versioned-file.ts"
 import type { Assert, Same, UsageCounters } from "./store-types.ts"
 
 const COUNTER_FIELDS = [
@@ -14,46 +14,20 @@ const COUNTER_FIELDS = [
   "unpricedRequests",
 ] as const
 
-function isCount(value: unknown): boolean {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0
-}
-
 /**
  * Exactly nine whole numbers ≥ 0, nothing else: what a valibot `strictObject` of the nine counters accepts, written
  * out because a year of usage holds tens of thousands of them and the schema costs four times as much.
  */
 export function isUsageCounters(value: unknown): value is UsageCounters {
   if (typeof value !== "object" || value === null) return false
+  if (Object.keys(value).length !== COUNTER_FIELDS.length) return false
   const counters = value as Record<string, unknown>
-  let keys = 0
-  for (const key in counters) {
-    if (!Object.hasOwn(counters, key)) continue
-    keys++
-    if (!isCount(counters[key])) return false
+  for (const field of COUNTER_FIELDS) {
+    const count = counters[field]
+    if (typeof count !== "number" || !Number.isInteger(count) || count < 0) return false
   }
-  if (keys !== COUNTER_FIELDS.length) return false
-  for (const field of COUNTER_FIELDS) if (!Object.hasOwn(counters, field)) return false
   return true
 }
-
-const usageCountersSchema = v.custom<UsageCounters>(
-  isUsageCounters,
-  "nine usage counters, each a whole number ≥ 0",
-)
-
-/** One UTC day: accountId → model → project → counters. */
-export const usageDaySchema = v.record(
-  v.string(),
-  v.record(v.string(), v.record(v.string(), usageCountersSchema)),
-)
-
-const dayKey = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/))
-
-/** days[YYYY-MM-DD][accountId][model][project] → counters. */
-export const usageFileSchema = v.strictObject({
-  version: v.literal(1),
-  days: v.record(dayKey, usageDaySchema),
-})
 
 export type UsageDay = UsageFile["days"][string]
 
@@ -64,8 +38,30 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value)
 }
 
+const schemas = lazy(() => {
+  const counters = v.custom<UsageCounters>(isUsageCounters, "nine usage counters, each a whole number ≥ 0")
+  /** One UTC day: accountId → model → project → counters. */
+  const day = v.record(v.string(), v.record(v.string(), v.record(v.string(), counters)))
+  const dayKey = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/))
+  /** days[YYYY-MM-DD][accountId][model][project] → counters. */
+  const file = v.strictObject({ version: v.literal(1), days: v.record(dayKey, day) })
+  /**
+   * The file as read for viewing (outside the lock): its shape down to the days, each day's content left unchecked
+   * until that day is first read (`RuntimeState` checks it with `isUsageDay`). A year of usage is not validated to
+   * route a request; a file read to be written back is validated whole.
+   */
+  const view = v.strictObject({
+    version: v.literal(1),
+    days: v.record(dayKey, v.custom<UsageDay>(isPlainRecord)),
+  })
+  return { day, file, view }
+})
+
+/** One day's schema (built on first use). */
+export const usageDaySchema = () => schemas().day
+
 /**
- * A quick, conservative check of one day: true only when `usageDaySchema` accepts the day and returns it unchanged.
+ * A quick, conservative check of one day: true only when `usageDaySchema()` accepts the day and returns it unchanged.
  * What it refuses, the schema decides (under the lock). Reading this month's usage checks thousands of cells, and
  * this costs a third of the schema's time.
  */
@@ -88,19 +84,6 @@ export function isUsageDay(day: unknown): day is UsageDay {
   return true
 }
 
-/**
- * The file as read for viewing (outside the lock): its shape down to the days, each day's content left unchecked
- * until that day is first read (`RuntimeState` checks it with `isUsageDay`). A year of usage is not validated to
- * route a request; a file read to be written back is validated whole.
- */
-const usageFileViewSchema = v.strictObject({
-  version: v.literal(1),
-  days: v.record(
-    dayKey,
-    v.custom<UsageDay>((day) => typeof day === "object" && day !== null && !Array.isArray(day)),
-  ),
-})
-
 export type { UsageCounters }
 export interface UsageFile {
   version: 1
@@ -108,16 +91,20 @@ export interface UsageFile {
 }
 export type SchemaMatchesTypes = [
   Assert<Same<(typeof COUNTER_FIELDS)[number], keyof UsageCounters>>,
-  Assert<Same<v.InferOutput<typeof usageFileSchema>, UsageFile>>,
-  Assert<Same<v.InferOutput<typeof usageFileViewSchema>, UsageFile>>,
+  Assert<Same<v.InferOutput<ReturnType<typeof schemas>["file"]>, UsageFile>>,
+  Assert<Same<v.InferOutput<ReturnType<typeof schemas>["view"]>, UsageFile>>,
 ]
 
 export const usageFileSpec: FileSpec<UsageFile> = {
   name: "usage.json",
   version: 1,
   secret: false,
-  schema: usageFileSchema,
-  viewSchema: usageFileViewSchema,
+  get schema() {
+    return schemas().file
+  },
+  get viewSchema() {
+    return schemas().view
+  },
   empty: () => ({ version: 1, days: {} }),
   migrations: [],
 }

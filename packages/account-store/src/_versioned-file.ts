@@ -8,6 +8,18 @@ export interface MigrationContext {
   redact(value: string): string
 }
 
+/**
+ * Builds a value on first use. Schemas are built this way: built at import, all of them would cost every process
+ * that imports the store (the plugin's startup budget is 50 ms for everything), when most read two or three files.
+ */
+export function lazy<T>(build: () => T): () => T {
+  let value: T | undefined
+  return () => {
+    value ??= build()
+    return value
+  }
+}
+
 /** One step from schema version `from` to `from + 1`. */
 export interface Migration {
   from: number

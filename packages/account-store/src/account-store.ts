@@ -1,9 +1,9 @@
-import { join } from "node:path"
 import * as v from "valibot"
 import { type AccountsFile, accountsFileSpec, type StoredAccount } from "./_accounts-file.ts"
 import { buildAccount, newRuleId, patchAccount } from "./_build-account.ts"
 import { type ConfigFile, configFileSpec, configSchema, type StoreConfig } from "./_config-file.ts"
 import { flushOnExit } from "./_exit-hooks.ts"
+import { path } from "./_node-builtins.ts"
 import { ReentrantLock } from "./_reentrant-lock.ts"
 import {
   type CompiledRule,
@@ -39,6 +39,8 @@ import { pruneState, pruneUsage, utcDay } from "./merge-runtime-state.ts"
 import { SecretValue } from "./redact-secret.ts"
 import { resolveStoreHome } from "./resolve-store-home.ts"
 import { type BudgetStatus, budgetStatus, type UsageQuery, type UsageRow, usageRows } from "./usage-report.ts"
+
+const { join } = path
 
 const SPECS = {
   "accounts.json": accountsFileSpec(credentialFingerprint as (c: unknown, s?: string) => string),
@@ -120,10 +122,14 @@ class Store implements AccountStore {
   async open(options: AccountStoreOptions): Promise<void> {
     await this.#files.ensureHome()
     const needLock: StoreFileName[] = []
-    for (const name of FILE_NAMES) {
-      const loaded = await this.#files.load(SPECS[name] as FileSpec<unknown>, false)
-      if (loaded === undefined) needLock.push(name)
-      else this.#apply(name, loaded)
+    const loaded = await this.#files.loadMany(
+      FILE_NAMES.map((name) => SPECS[name] as FileSpec<unknown>),
+      false,
+    )
+    for (const [i, name] of FILE_NAMES.entries()) {
+      const file = loaded[i]
+      if (file === undefined) needLock.push(name)
+      else this.#apply(name, file)
     }
     if (needLock.length > 0) {
       await this.withLock(async () => {
@@ -545,7 +551,7 @@ class Store implements AccountStore {
   }
 
   #validateRule(input: RoutingRuleInput): RoutingRule {
-    const result = v.safeParse(routingRuleSchema, { ...input, id: input.id ?? newRuleId() })
+    const result = v.safeParse(routingRuleSchema(), { ...input, id: input.id ?? newRuleId() })
     if (!result.success) {
       throw new AccountStoreError(
         ACCOUNT_STORE_ERROR_CODES.INVALID_INPUT,
@@ -596,7 +602,7 @@ class Store implements AccountStore {
         if (value === undefined) delete merged[key]
         else merged[key] = value
       }
-      const result = v.safeParse(configSchema, merged)
+      const result = v.safeParse(configSchema(), merged)
       if (!result.success) {
         throw new AccountStoreError(
           ACCOUNT_STORE_ERROR_CODES.INVALID_INPUT,

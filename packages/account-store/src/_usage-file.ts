@@ -22,8 +22,8 @@ export function isUsageCounters(value: unknown): value is UsageCounters {
   if (typeof value !== "object" || value === null) return false
   if (Object.keys(value).length !== COUNTER_FIELDS.length) return false
   const counters = value as Record<string, unknown>
-  for (const field of COUNTER_FIELDS) {
-    const count = counters[field]
+  for (let i = 0; i < COUNTER_FIELDS.length; i++) {
+    const count = counters[COUNTER_FIELDS[i]!]
     if (typeof count !== "number" || !Number.isInteger(count) || count < 0) return false
   }
   return true

@@ -79,7 +79,7 @@ class Store implements AccountStore {
   readonly #now: () => number
   readonly #intervalMs: number
   readonly #keychains: SecretPlacement
-  readonly #runtime = new RuntimeState(() => this.#usageCorrupt())
+  readonly #runtime = new RuntimeState(() => this.#recheckUsage())
   readonly #lock: ReentrantLock
   readonly #listeners = new Set<(event: StoreEvent) => void>()
   #accounts: AccountsFile = SPECS["accounts.json"].empty()
@@ -719,7 +719,7 @@ class Store implements AccountStore {
    * A day of usage failed its check when first read: the file is read again and validated whole under the lock,
    * which moves it aside and reports it if it is corrupt, as opening it would have.
    */
-  #usageCorrupt(): void {
+  #recheckUsage(): void {
     this.withLock(() => this.#loadLocked("usage.json"))
       .then(() => this.#emit({ type: "change", files: ["usage.json"], external: true }))
       .catch((error) => this.#reportError(error))

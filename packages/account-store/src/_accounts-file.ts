@@ -1,83 +1,91 @@
 import * as v from "valibot"
-import type { FileSpec } from "./_versioned-file.ts"
+import { type FileSpec, lazy } from "./_versioned-file.ts"
 import type { Assert, Credential, Same, StoredAccount } from "./store-types.ts"
-
-const timestamp = v.pipe(v.number(), v.integer(), v.minValue(0))
-const nonEmpty = v.pipe(v.string(), v.minLength(1))
 
 export const ACCOUNT_ID_PATTERN = /^acc_[a-z2-7]{16}$/
 
-const identityTokenSource = v.variant("source", [
-  v.strictObject({ source: v.literal("file"), path: nonEmpty }),
-  v.strictObject({
-    source: v.literal("command"),
-    command: nonEmpty,
-    timeoutMs: v.exactOptional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-  }),
-  v.strictObject({
-    source: v.literal("oauth"),
-    issuer: v.pipe(v.string(), v.url()),
-    clientId: nonEmpty,
-    scopes: v.array(nonEmpty),
-    audience: v.exactOptional(nonEmpty),
-    extraParams: v.exactOptional(v.record(v.string(), v.string())),
-  }),
-])
+const schemas = lazy(() => {
+  const timestamp = v.pipe(v.number(), v.integer(), v.minValue(0))
+  const nonEmpty = v.pipe(v.string(), v.minLength(1))
 
-export const credentialSchema = v.variant("kind", [
-  v.strictObject({ kind: v.literal("api-key"), hint: v.string() }),
-  v.strictObject({
-    kind: v.literal("env"),
-    variable: v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/)),
-  }),
-  v.strictObject({
-    kind: v.literal("command"),
-    command: nonEmpty,
-    ttlSeconds: v.pipe(v.number(), v.minValue(0)),
-    timeoutMs: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  }),
-  v.strictObject({ kind: v.literal("profile"), profile: nonEmpty, configDir: v.exactOptional(nonEmpty) }),
-  v.strictObject({
-    kind: v.literal("federation"),
-    federationRuleId: v.pipe(v.string(), v.regex(/^fdrl_\w+$/)),
-    organizationId: nonEmpty,
-    serviceAccountId: v.pipe(v.string(), v.regex(/^svac_\w+$/)),
-    workspaceId: v.exactOptional(nonEmpty),
-    identityToken: identityTokenSource,
-  }),
-])
-
-export const storedAccountSchema = v.strictObject({
-  id: v.pipe(v.string(), v.regex(ACCOUNT_ID_PATTERN)),
-  label: nonEmpty,
-  credential: credentialSchema,
-  /** Where this account's secrets (its key, its token slots) live. */
-  secretStorage: v.picklist(["file", "keychain"]),
-  fingerprint: v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/)),
-  baseUrl: v.exactOptional(v.pipe(v.string(), v.url())),
-  tags: v.array(nonEmpty),
-  enabled: v.boolean(),
-  disabledReason: v.exactOptional(v.string()),
-  pinned: v.boolean(),
-  priority: v.number(),
-  monthlyBudgetUsd: v.exactOptional(v.pipe(v.number(), v.minValue(0))),
-  learned: v.exactOptional(
+  const identityTokenSource = v.variant("source", [
+    v.strictObject({ source: v.literal("file"), path: nonEmpty }),
     v.strictObject({
-      organizationId: v.exactOptional(nonEmpty),
-      workspaceId: v.exactOptional(nonEmpty),
-      at: timestamp,
+      source: v.literal("command"),
+      command: nonEmpty,
+      timeoutMs: v.exactOptional(v.pipe(v.number(), v.integer(), v.minValue(1))),
     }),
-  ),
-  createdAt: timestamp,
-  updatedAt: timestamp,
+    v.strictObject({
+      source: v.literal("oauth"),
+      issuer: v.pipe(v.string(), v.url()),
+      clientId: nonEmpty,
+      scopes: v.array(nonEmpty),
+      audience: v.exactOptional(nonEmpty),
+      extraParams: v.exactOptional(v.record(v.string(), v.string())),
+    }),
+  ])
+
+  const credential = v.variant("kind", [
+    v.strictObject({ kind: v.literal("api-key"), hint: v.string() }),
+    v.strictObject({
+      kind: v.literal("env"),
+      variable: v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_]*$/)),
+    }),
+    v.strictObject({
+      kind: v.literal("command"),
+      command: nonEmpty,
+      ttlSeconds: v.pipe(v.number(), v.minValue(0)),
+      timeoutMs: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    }),
+    v.strictObject({ kind: v.literal("profile"), profile: nonEmpty, configDir: v.exactOptional(nonEmpty) }),
+    v.strictObject({
+      kind: v.literal("federation"),
+      federationRuleId: v.pipe(v.string(), v.regex(/^fdrl_\w+$/)),
+      organizationId: nonEmpty,
+      serviceAccountId: v.pipe(v.string(), v.regex(/^svac_\w+$/)),
+      workspaceId: v.exactOptional(nonEmpty),
+      identityToken: identityTokenSource,
+    }),
+  ])
+
+  const storedAccount = v.strictObject({
+    id: v.pipe(v.string(), v.regex(ACCOUNT_ID_PATTERN)),
+    label: nonEmpty,
+    credential,
+    /** Where this account's secrets (its key, its token slots) live. */
+    secretStorage: v.picklist(["file", "keychain"]),
+    fingerprint: v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/)),
+    baseUrl: v.exactOptional(v.pipe(v.string(), v.url())),
+    tags: v.array(nonEmpty),
+    enabled: v.boolean(),
+    disabledReason: v.exactOptional(v.string()),
+    pinned: v.boolean(),
+    priority: v.number(),
+    monthlyBudgetUsd: v.exactOptional(v.pipe(v.number(), v.minValue(0))),
+    learned: v.exactOptional(
+      v.strictObject({
+        organizationId: v.exactOptional(nonEmpty),
+        workspaceId: v.exactOptional(nonEmpty),
+        at: timestamp,
+      }),
+    ),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+
+  const file = v.strictObject({
+    version: v.literal(1),
+    accounts: v.array(storedAccount),
+    /** Tombstones: id → removal time. A process that still remembers a removed account can never bring it back. */
+    deleted: v.record(v.string(), timestamp),
+  })
+  return { credential, storedAccount, file }
 })
 
-export const accountsFileSchema = v.strictObject({
-  version: v.literal(1),
-  accounts: v.array(storedAccountSchema),
-  /** Tombstones: id → removal time. A process that still remembers a removed account can never bring it back. */
-  deleted: v.record(v.string(), timestamp),
-})
+/** The schema of a stored credential (built on first use). */
+export const credentialSchema = () => schemas().credential
+/** The schema of a stored account (built on first use). */
+export const storedAccountSchema = () => schemas().storedAccount
 
 export type { StoredAccount }
 export interface AccountsFile {
@@ -87,9 +95,9 @@ export interface AccountsFile {
   deleted: Record<string, number>
 }
 export type SchemaMatchesTypes = [
-  Assert<Same<v.InferOutput<typeof credentialSchema>, Credential>>,
-  Assert<Same<v.InferOutput<typeof storedAccountSchema>, StoredAccount>>,
-  Assert<Same<v.InferOutput<typeof accountsFileSchema>, AccountsFile>>,
+  Assert<Same<v.InferOutput<ReturnType<typeof schemas>["credential"]>, Credential>>,
+  Assert<Same<v.InferOutput<ReturnType<typeof schemas>["storedAccount"]>, StoredAccount>>,
+  Assert<Same<v.InferOutput<ReturnType<typeof schemas>["file"]>, AccountsFile>>,
 ]
 
 /**
@@ -97,20 +105,22 @@ export type SchemaMatchesTypes = [
  * field, keys inline as `key`, `disabled` instead of `enabled`. v1 moves every key into the secrets file, adds the
  * fingerprint, tags, pins, priorities and tombstones.
  */
-const v0Schema = v.object({
-  accounts: v.array(
-    v.object({
-      id: v.pipe(v.string(), v.regex(ACCOUNT_ID_PATTERN)),
-      label: v.exactOptional(v.string()),
-      type: v.picklist(["api-key", "env"]),
-      key: v.exactOptional(v.string()),
-      env: v.exactOptional(v.string()),
-      baseUrl: v.exactOptional(v.string()),
-      disabled: v.exactOptional(v.boolean()),
-      addedAt: v.exactOptional(v.number()),
-    }),
-  ),
-})
+const v0Schema = lazy(() =>
+  v.object({
+    accounts: v.array(
+      v.object({
+        id: v.pipe(v.string(), v.regex(ACCOUNT_ID_PATTERN)),
+        label: v.exactOptional(v.string()),
+        type: v.picklist(["api-key", "env"]),
+        key: v.exactOptional(v.string()),
+        env: v.exactOptional(v.string()),
+        baseUrl: v.exactOptional(v.string()),
+        disabled: v.exactOptional(v.boolean()),
+        addedAt: v.exactOptional(v.number()),
+      }),
+    ),
+  }),
+)
 
 export function accountsFileSpec(
   fingerprintOf: (credential: unknown, secret?: string) => string,
@@ -119,13 +129,15 @@ export function accountsFileSpec(
     name: "accounts.json",
     version: 1,
     secret: false,
-    schema: accountsFileSchema,
+    get schema() {
+      return schemas().file
+    },
     empty: () => ({ version: 1, accounts: [], deleted: {} }),
     migrations: [
       {
         from: 0,
         migrate(raw, context) {
-          const old = v.parse(v0Schema, raw)
+          const old = v.parse(v0Schema(), raw)
           const accounts: StoredAccount[] = old.accounts.map((a, index) => {
             const at = a.addedAt ?? context.now
             const base = {

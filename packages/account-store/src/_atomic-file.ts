@@ -1,5 +1,8 @@
-import { randomBytes } from "node:crypto"
-import {
+import type { Stats } from "node:fs"
+import { fs, fsPromises, path } from "./_node-builtins.ts"
+import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-error.ts"
+
+const {
   closeSync,
   existsSync,
   fstatSync,
@@ -7,13 +10,11 @@ import {
   openSync,
   readFileSync,
   renameSync,
-  type Stats,
   unlinkSync,
   writeSync,
-} from "node:fs"
-import { open, rename, unlink } from "node:fs/promises"
-import { basename, dirname, join } from "node:path"
-import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-error.ts"
+} = fs
+const { open, rename, unlink } = fsPromises
+const { basename, dirname, join } = path
 
 /** What identifies one version of a file on disk; a change in any field means someone replaced it. */
 export interface FileSignature {
@@ -99,8 +100,13 @@ export function readStoreFileSync(path: string, secret: boolean): ReadResult | u
   }
 }
 
+/** `bytes` random bytes as hex, from Web Crypto: importing node:crypto costs more than the whole store at startup. */
+export function randomHex(bytes: number): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("hex")
+}
+
 function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`)
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomHex(4)}`)
 }
 
 /** Whether a name is one of our temporary files (left behind only by a process killed mid-write). */

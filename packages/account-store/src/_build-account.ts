@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto"
 import * as v from "valibot"
 import { credentialSchema, type StoredAccount, storedAccountSchema } from "./_accounts-file.ts"
-import { describeIssues } from "./_versioned-file.ts"
+import { describeIssues, lazy } from "./_versioned-file.ts"
 import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-error.ts"
 import type { AccountPatch, CredentialInput, NewAccountInput } from "./account-types.ts"
 import { credentialFingerprint } from "./credential-fingerprint.ts"
@@ -11,14 +10,14 @@ const BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 
 /** `acc_` + 16 base32 characters (80 random bits). */
 export function newAccountId(): string {
-  const bytes = randomBytes(16)
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
   let id = "acc_"
   for (const byte of bytes) id += BASE32[byte & 31]
   return id
 }
 
 export function newRuleId(): string {
-  const bytes = randomBytes(10)
+  const bytes = crypto.getRandomValues(new Uint8Array(10))
   let id = "rule_"
   for (const byte of bytes) id += BASE32[byte & 31]
   return id
@@ -31,10 +30,12 @@ function invalid(what: string, issues: readonly v.BaseIssue<unknown>[]): Account
   )
 }
 
-const apiKeyInput = v.strictObject({
-  kind: v.literal("api-key"),
-  key: v.pipe(v.string(), v.regex(/^\S{8,}$/)),
-})
+const apiKeyInput = lazy(() =>
+  v.strictObject({
+    kind: v.literal("api-key"),
+    key: v.pipe(v.string(), v.regex(/^\S{8,}$/)),
+  }),
+)
 
 /** Builds the stored form of a new account (validated) and the secret to keep for it, if any. */
 export function buildAccount(
@@ -45,7 +46,7 @@ export function buildAccount(
   let secret: string | undefined
   let credential: unknown = credentialInput
   if (credentialInput?.kind === "api-key") {
-    const parsed = v.safeParse(apiKeyInput, credentialInput)
+    const parsed = v.safeParse(apiKeyInput(), credentialInput)
     if (!parsed.success) {
       throw new AccountStoreError(
         ACCOUNT_STORE_ERROR_CODES.INVALID_INPUT,
@@ -71,7 +72,7 @@ export function buildAccount(
     ...(input.disabledReason !== undefined ? { disabledReason: input.disabledReason } : {}),
     ...(input.monthlyBudgetUsd !== undefined ? { monthlyBudgetUsd: input.monthlyBudgetUsd } : {}),
   }
-  const result = v.safeParse(storedAccountSchema, candidate)
+  const result = v.safeParse(storedAccountSchema(), candidate)
   if (!result.success) throw invalid("The account", result.issues)
   const account = result.output
   account.fingerprint = credentialFingerprint(account.credential, secret)
@@ -87,7 +88,7 @@ export function patchAccount(account: StoredAccount, patch: AccountPatch, now: n
     else next[key] = value
   }
   if (patch.credential !== undefined) {
-    if (account.credential.kind === "api-key" || !v.is(credentialSchema, patch.credential)) {
+    if (account.credential.kind === "api-key" || !v.is(credentialSchema(), patch.credential)) {
       throw new AccountStoreError(
         ACCOUNT_STORE_ERROR_CODES.INVALID_INPUT,
         `The credential of account ${account.id} cannot be changed that way: an api-key is replaced by removing the account and adding it again, and other kinds need a complete, valid credential.`,
@@ -95,7 +96,7 @@ export function patchAccount(account: StoredAccount, patch: AccountPatch, now: n
     }
   }
   if (patch.enabled === true && patch.disabledReason === undefined) delete next.disabledReason
-  const result = v.safeParse(storedAccountSchema, next)
+  const result = v.safeParse(storedAccountSchema(), next)
   if (!result.success) throw invalid(`The update of account ${account.id}`, result.issues)
   const updated = result.output
   if (patch.credential !== undefined) updated.fingerprint = credentialFingerprint(updated.credential)

@@ -1,5 +1,9 @@
-import { randomBytes } from "node:crypto"
-import {
+import { randomHex } from "./_atomic-file.ts"
+import { fs, path } from "./_node-builtins.ts"
+import { currentProcess, ownerIsDead, type ProcessIdentity } from "./_process-identity.ts"
+import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-error.ts"
+
+const {
   existsSync,
   mkdirSync,
   readdirSync,
@@ -10,10 +14,8 @@ import {
   unlinkSync,
   utimesSync,
   writeFileSync,
-} from "node:fs"
-import { join } from "node:path"
-import { currentProcess, ownerIsDead, type ProcessIdentity } from "./_process-identity.ts"
-import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-error.ts"
+} = fs
+const { join } = path
 
 /*
  * A cross-process, cross-runtime (Node and Bun) lock made only of directory operations, so it needs no native code.
@@ -146,7 +148,7 @@ export class FileLock {
   #claim(mayInspect: boolean): Attempt {
     // The lock directory is built aside, owner file included, and renamed into place: rename(2) fails when the
     // target is a non-empty directory, so the lock appears atomically and never without its owner.
-    const token = randomBytes(8).toString("hex")
+    const token = randomHex(8)
     const staging = `${this.path}.tmp-${process.pid}-${token}`
     const file = join(staging, OWNER_PREFIX + token)
     const owner: LockHolder = { ...currentProcess(), acquiredAt: Date.now() }

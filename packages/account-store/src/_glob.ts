@@ -1,4 +1,6 @@
-import { homedir } from "node:os"
+import { os } from "./_node-builtins.ts"
+
+const { homedir } = os
 
 /*
  * A small glob matcher for routing rules: `*` (within one path segment), `**` (any number of segments, including

@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto"
-
 /** The OS keychain as the store uses it: one entry per secret ref, the JSON of a secret entry as its password. */
 export interface Keychain {
   get(ref: string): string | undefined
@@ -43,7 +41,12 @@ export async function probeKeychain(
     }
   }
   // Several store homes on one machine must not share keychain entries.
-  const scope = createHash("sha256").update(home).digest("hex").slice(0, 12)
+  const scope = process
+    .getBuiltinModule("node:crypto")
+    .createHash("sha256")
+    .update(home)
+    .digest("hex")
+    .slice(0, 12)
   const entry = (ref: string) =>
     new module.Entry(SERVICE, `${scope}/${ref}`, { linux: { store: "secret-service" } })
   try {

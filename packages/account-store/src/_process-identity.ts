@@ -1,5 +1,7 @@
-import { readFileSync } from "node:fs"
-import { hostname } from "node:os"
+import { fs, os } from "./_node-builtins.ts"
+
+const { readFileSync } = fs
+const { hostname } = os
 
 /** Who holds a lock: enough to tell, on the same machine, whether that process is still the one alive. */
 export interface ProcessIdentity {

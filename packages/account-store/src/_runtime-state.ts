@@ -1,5 +1,5 @@
 import type { AccountState, Cooldown, RateLimitSnapshot, StateFile } from "./_state-file.ts"
-import type { UsageCounters, UsageFile } from "./_usage-file.ts"
+import { isUsageDay, type UsageCounters, type UsageFile } from "./_usage-file.ts"
 import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-error.ts"
 import {
   addCounters,
@@ -78,15 +78,50 @@ function count(value: number | undefined, field: string): number {
 /**
  * The in-memory runtime state of one process: a view (what was last read from disk plus this process's changes)
  * and the pending changes not yet written. Recording touches memory only.
+ *
+ * Usage read for viewing is checked a day at a time, the first time a day is read or recorded into: routing a
+ * request or showing this month's spend does not validate a year of history. A day that fails the check drops the
+ * view to this process's own usage and calls `onInvalidUsage`; the store then validates the file whole under the
+ * lock, which moves it aside if it is corrupt, as it would have at open.
  */
 export class RuntimeState {
   state: StateFile = { version: 1, accounts: {}, cooldowns: {}, rateLimits: {} }
-  usage: UsageFile = { version: 1, days: {} }
+  #usage: UsageFile = { version: 1, days: {} }
+  /** Days of `#usage` read from disk and not validated yet. */
+  #unchecked = new Set<string>()
+  readonly #onInvalidUsage: () => void
   #pending = emptyPending()
   #pendingUsage: UsageFile["days"] = {}
   #hasState = false
   #hasUsage = false
   inflight: Batch | undefined
+
+  constructor(onInvalidUsage: () => void = () => {}) {
+    this.#onInvalidUsage = onInvalidUsage
+  }
+
+  /** Validates a day of the view on first use; false when it was invalid (the view was reset). */
+  #checkDay(day: string): boolean {
+    if (!this.#unchecked.delete(day)) return true
+    if (isUsageDay(this.#usage.days[day])) return true
+    this.#unchecked.clear()
+    this.#usage = { version: 1, days: structuredClone(this.#pendingUsage) }
+    const inflight = this.inflight
+    if (inflight?.hasUsage && !inflight.usageCommitted) addUsageInto(this.#usage.days, inflight.usage)
+    this.#onInvalidUsage()
+    return false
+  }
+
+  /** The usage view for days `from`–`to` (inclusive, `YYYY-MM-DD`; open-ended when absent), each day validated. */
+  usageDays(from?: string, to?: string): UsageFile["days"] {
+    const days: UsageFile["days"] = {}
+    for (const day of Object.keys(this.#usage.days)) {
+      if ((from !== undefined && day < from) || (to !== undefined && day > to)) continue
+      if (!this.#checkDay(day)) return this.usageDays(from, to)
+      days[day] = this.#usage.days[day]!
+    }
+    return days
+  }
 
   get dirty(): boolean {
     return this.#hasState || this.#hasUsage
@@ -139,7 +174,8 @@ export class RuntimeState {
     const day = utcDay(record.at ?? now)
     const project = record.project || "-"
     addCounters(usageCell(this.#pendingUsage, day, record.accountId, record.model, project), delta)
-    addCounters(usageCell(this.usage.days, day, record.accountId, record.model, project), delta)
+    if (this.#checkDay(day))
+      addCounters(usageCell(this.#usage.days, day, record.accountId, record.model, project), delta)
     this.#hasUsage = true
   }
 
@@ -203,14 +239,18 @@ export class RuntimeState {
     this.state = disk
   }
 
-  replaceUsage(disk: UsageFile): void {
+  /** `checked`: every day of `disk` was validated already; otherwise each is, on first use. */
+  replaceUsage(disk: UsageFile, checked: boolean): void {
+    this.#usage = disk
+    this.#unchecked = checked ? new Set() : new Set(Object.keys(disk.days))
+    // Days this process adds to are validated before its own counters go on top.
+    for (const day of Object.keys(this.#pendingUsage)) if (!this.#checkDay(day)) return
     addUsageInto(disk.days, this.#pendingUsage)
-    this.usage = disk
   }
 
   /** Forgets everything about removed accounts, pending or not. */
   forget(prune: (state: PendingState, days: UsageFile["days"]) => void): void {
     prune(this.#pending, this.#pendingUsage)
-    prune(this.state, this.usage.days)
+    prune(this.state, this.#usage.days)
   }
 }

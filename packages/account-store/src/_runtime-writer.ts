@@ -43,7 +43,7 @@ export async function mergeRuntimeLocked(
       await files.write(usageFileSpec, disk)
       batch.usageCommitted = true
       written.push("usage.json")
-      runtime.replaceUsage(disk)
+      runtime.replaceUsage(disk, true)
     }
     runtime.settle(batch)
   } catch (error) {

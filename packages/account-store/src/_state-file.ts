@@ -1,54 +1,57 @@
 import * as v from "valibot"
-import type { FileSpec } from "./_versioned-file.ts"
+import { type FileSpec, lazy } from "./_versioned-file.ts"
 import type { AccountState, Assert, Cooldown, RateLimitSnapshot, Same } from "./store-types.ts"
 
-const timestamp = v.pipe(v.number(), v.minValue(0))
+const schemas = lazy(() => {
+  const timestamp = v.pipe(v.number(), v.minValue(0))
 
-const healthSchema = v.strictObject({ score: v.number(), updatedAt: timestamp })
-const bucketSchema = v.strictObject({ tokens: v.number(), updatedAt: timestamp })
+  const health = v.strictObject({ score: v.number(), updatedAt: timestamp })
+  const bucket = v.strictObject({ tokens: v.number(), updatedAt: timestamp })
 
-export const accountStateSchema = v.strictObject({
-  health: v.exactOptional(healthSchema),
-  bucket: v.exactOptional(bucketSchema),
-  lastUsedAt: v.exactOptional(timestamp),
-  lastOutcome: v.exactOptional(
-    v.strictObject({
-      class: v.string(),
-      status: v.exactOptional(v.number()),
-      reason: v.exactOptional(v.string()),
-      at: timestamp,
-    }),
-  ),
-})
+  const accountState = v.strictObject({
+    health: v.exactOptional(health),
+    bucket: v.exactOptional(bucket),
+    lastUsedAt: v.exactOptional(timestamp),
+    lastOutcome: v.exactOptional(
+      v.strictObject({
+        class: v.string(),
+        status: v.exactOptional(v.number()),
+        reason: v.exactOptional(v.string()),
+        at: timestamp,
+      }),
+    ),
+  })
 
-export const cooldownSchema = v.strictObject({
-  until: timestamp,
-  class: v.string(),
-  reason: v.string(),
-  level: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  since: timestamp,
-})
+  const cooldown = v.strictObject({
+    until: timestamp,
+    class: v.string(),
+    reason: v.string(),
+    level: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    since: timestamp,
+  })
 
-const windowSchema = v.looseObject({
-  limit: v.exactOptional(v.nullable(v.number())),
-  remaining: v.exactOptional(v.nullable(v.number())),
-  resetAt: v.exactOptional(v.nullable(v.number())),
-})
+  const window = v.looseObject({
+    limit: v.exactOptional(v.nullable(v.number())),
+    remaining: v.exactOptional(v.nullable(v.number())),
+    resetAt: v.exactOptional(v.nullable(v.number())),
+  })
 
-/** rotation-strategies' `RateLimitSnapshot`; unknown extra fields are kept so that package can grow it. */
-export const rateLimitSnapshotSchema = v.looseObject({
-  observedAt: timestamp,
-  requests: v.exactOptional(v.nullable(windowSchema)),
-  tokens: v.exactOptional(v.nullable(windowSchema)),
-  inputTokens: v.exactOptional(v.nullable(windowSchema)),
-  outputTokens: v.exactOptional(v.nullable(windowSchema)),
-})
+  /** rotation-strategies' `RateLimitSnapshot`; unknown extra fields are kept so that package can grow it. */
+  const rateLimitSnapshot = v.looseObject({
+    observedAt: timestamp,
+    requests: v.exactOptional(v.nullable(window)),
+    tokens: v.exactOptional(v.nullable(window)),
+    inputTokens: v.exactOptional(v.nullable(window)),
+    outputTokens: v.exactOptional(v.nullable(window)),
+  })
 
-export const stateFileSchema = v.strictObject({
-  version: v.literal(1),
-  accounts: v.record(v.string(), accountStateSchema),
-  cooldowns: v.record(v.string(), cooldownSchema),
-  rateLimits: v.record(v.string(), rateLimitSnapshotSchema),
+  const file = v.strictObject({
+    version: v.literal(1),
+    accounts: v.record(v.string(), accountState),
+    cooldowns: v.record(v.string(), cooldown),
+    rateLimits: v.record(v.string(), rateLimitSnapshot),
+  })
+  return { accountState, cooldown, rateLimitSnapshot, file }
 })
 
 export type { AccountState, Cooldown, RateLimitSnapshot }
@@ -59,17 +62,19 @@ export interface StateFile {
   rateLimits: Record<string, RateLimitSnapshot>
 }
 export type SchemaMatchesTypes = [
-  Assert<Same<v.InferOutput<typeof accountStateSchema>, AccountState>>,
-  Assert<Same<v.InferOutput<typeof cooldownSchema>, Cooldown>>,
-  Assert<Same<v.InferOutput<typeof rateLimitSnapshotSchema>, RateLimitSnapshot>>,
-  Assert<Same<v.InferOutput<typeof stateFileSchema>, StateFile>>,
+  Assert<Same<v.InferOutput<ReturnType<typeof schemas>["accountState"]>, AccountState>>,
+  Assert<Same<v.InferOutput<ReturnType<typeof schemas>["cooldown"]>, Cooldown>>,
+  Assert<Same<v.InferOutput<ReturnType<typeof schemas>["rateLimitSnapshot"]>, RateLimitSnapshot>>,
+  Assert<Same<v.InferOutput<ReturnType<typeof schemas>["file"]>, StateFile>>,
 ]
 
 export const stateFileSpec: FileSpec<StateFile> = {
   name: "state.json",
   version: 1,
   secret: false,
-  schema: stateFileSchema,
+  get schema() {
+    return schemas().file
+  },
   empty: () => ({ version: 1, accounts: {}, cooldowns: {}, rateLimits: {} }),
   migrations: [],
 }

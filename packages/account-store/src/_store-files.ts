@@ -1,6 +1,3 @@
-import { copyFileSync, readdirSync, rmSync, statSync, unlinkSync } from "node:fs"
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises"
-import { join } from "node:path"
 import {
   asidePath,
   type FileSignature,
@@ -14,6 +11,7 @@ import {
   writeFileAtomicSync,
 } from "./_atomic-file.ts"
 import { FileLock, isLockStagingName } from "./_file-lock.ts"
+import { fs, fsPromises, path } from "./_node-builtins.ts"
 import { decodeFile, encodeFile, type FileSpec } from "./_versioned-file.ts"
 import {
   ACCOUNT_STORE_ERROR_CODES,
@@ -21,6 +19,10 @@ import {
   type AccountStoreErrorCode,
 } from "./account-store-error.ts"
 import { redactSecret } from "./redact-secret.ts"
+
+const { copyFileSync, readdirSync, rmSync, statSync, unlinkSync } = fs
+const { mkdir, stat, writeFile } = fsPromises
+const { join } = path
 
 /** Something wrong with the store's files that did not stop the rest from working; shown by `doctor`. */
 export interface StoreProblem {
@@ -37,6 +39,8 @@ export interface StoreProblem {
 export interface Loaded<T> {
   data: T
   signature: FileSignature | undefined
+  /** Whether it was validated whole; `false` when only its view schema was checked (see `FileSpec.viewSchema`). */
+  checked: boolean
   /** Set when the file came from an older schema and must be written back (under the lock) by the caller. */
   migratedFrom?: number
   /** Secrets a migration took out of the file, to be stored before the migrated file is written. */
@@ -75,7 +79,13 @@ export class StoreFiles {
   async ensureHome(): Promise<void> {
     try {
       await mkdir(this.home, { recursive: true, mode: 0o700 })
-      const stats = await stat(this.home)
+      const [stats] = await Promise.all([
+        stat(this.home),
+        // Created when missing, never overwritten (the user may have added to it).
+        writeFile(this.path(".gitignore"), GITIGNORE, { mode: 0o600, flag: "wx" }).catch((error) => {
+          if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error
+        }),
+      ])
       if (process.platform !== "win32" && (stats.mode & 0o077) !== 0) {
         const mode = (stats.mode & 0o777).toString(8)
         this.#report({
@@ -85,9 +95,6 @@ export class StoreFiles {
           at: this.#now(),
         })
       }
-      const gitignore = this.path(".gitignore")
-      const existing = await readFile(gitignore, "utf8").catch(() => undefined)
-      if (existing === undefined) await writeFile(gitignore, GITIGNORE, { mode: 0o600 })
     } catch (cause) {
       throw new AccountStoreError(
         ACCOUNT_STORE_ERROR_CODES.IO_FAILED,
@@ -133,27 +140,37 @@ export class StoreFiles {
    * Under the lock a corrupt file is moved aside and reported, and the file starts empty.
    */
   async load<T>(spec: FileSpec<T>, locked: boolean): Promise<Loaded<T> | undefined> {
-    const path = this.path(spec.name)
-    let read: Awaited<ReturnType<typeof readStoreFile>>
-    try {
-      read = await readStoreFile(path, spec.secret)
-    } catch (error) {
-      if ((error as AccountStoreError).code === ACCOUNT_STORE_ERROR_CODES.INSECURE_PERMISSIONS) {
-        this.#block(spec.name, error as AccountStoreError)
-        return { data: spec.empty(), signature: undefined }
+    return (await this.loadMany([spec as FileSpec<unknown>], locked))[0] as Loaded<T> | undefined
+  }
+
+  /** `load` for several files: read at once (their I/O overlaps), then decoded one by one in the order given. */
+  async loadMany(
+    specs: readonly FileSpec<unknown>[],
+    locked: boolean,
+  ): Promise<(Loaded<unknown> | undefined)[]> {
+    const reads = await Promise.allSettled(
+      specs.map((spec) => readStoreFile(this.path(spec.name), spec.secret)),
+    )
+    return specs.map((spec, i) => {
+      const read = reads[i]!
+      if (read.status === "fulfilled") return this.#decode(spec, this.path(spec.name), read.value, locked)
+      if ((read.reason as AccountStoreError).code === ACCOUNT_STORE_ERROR_CODES.INSECURE_PERMISSIONS) {
+        this.#block(spec.name, read.reason as AccountStoreError)
+        return { data: spec.empty(), signature: undefined, checked: true }
       }
-      throw error
-    }
-    return this.#decode(spec, path, read, locked)
+      throw read.reason
+    })
   }
 
   /** The synchronous twin of `load` for the exit flush; never moves files (returns `undefined` instead). */
   loadSync<T>(spec: FileSpec<T>): Loaded<T> | undefined {
     const path = this.path(spec.name)
     const read = readStoreFileSync(path, spec.secret)
-    if (read === undefined) return { data: spec.empty(), signature: undefined }
+    if (read === undefined) return { data: spec.empty(), signature: undefined, checked: true }
     const decoded = decodeFile(spec, read.text, { now: this.#now(), redact: redactSecret })
-    return decoded.kind === "ok" ? { data: decoded.data, signature: read.signature } : undefined
+    return decoded.kind === "ok"
+      ? { data: decoded.data, signature: read.signature, checked: true }
+      : undefined
   }
 
   #decode<T>(
@@ -164,14 +181,15 @@ export class StoreFiles {
   ): Loaded<T> | undefined {
     if (read === undefined) {
       this.blocked.delete(spec.name)
-      return { data: spec.empty(), signature: undefined }
+      return { data: spec.empty(), signature: undefined, checked: true }
     }
     const now = this.#now()
-    const decoded = decodeFile(spec, read.text, { now, redact: redactSecret })
+    // Outside the lock a file is only viewed; under it, it may be written back, so it is validated whole.
+    const decoded = decodeFile(spec, read.text, { now, redact: redactSecret }, !locked)
     switch (decoded.kind) {
       case "ok":
         this.blocked.delete(spec.name)
-        return { data: decoded.data, signature: read.signature }
+        return { data: decoded.data, signature: read.signature, checked: decoded.checked }
       case "migrate": {
         if (!locked) return undefined
         const backup = asidePath(path, "backup", now, `-v${decoded.from}`)
@@ -179,6 +197,7 @@ export class StoreFiles {
         return {
           data: decoded.data,
           signature: read.signature,
+          checked: true,
           migratedFrom: decoded.from,
           secrets: decoded.secrets,
         }
@@ -195,7 +214,7 @@ export class StoreFiles {
           movedTo,
           at: now,
         })
-        return { data: spec.empty(), signature: undefined }
+        return { data: spec.empty(), signature: undefined, checked: true }
       }
       case "too-new":
         this.#block(
@@ -206,7 +225,7 @@ export class StoreFiles {
               "It was left untouched and will not be written. Upgrade keyrelay (every process that uses this store).",
           ),
         )
-        return { data: spec.empty(), signature: read.signature }
+        return { data: spec.empty(), signature: read.signature, checked: true }
       case "migration-failed":
         this.#block(
           spec.name,
@@ -217,7 +236,7 @@ export class StoreFiles {
             { cause: decoded.cause },
           ),
         )
-        return { data: spec.empty(), signature: read.signature }
+        return { data: spec.empty(), signature: read.signature, checked: true }
     }
   }
 

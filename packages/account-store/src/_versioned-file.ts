@@ -8,6 +8,18 @@ export interface MigrationContext {
   redact(value: string): string
 }
 
+/**
+ * Builds a value on first use. Schemas are built this way: built at import, all of them would cost every process
+ * that imports the store (the plugin's startup budget is 50 ms for everything), when most read two or three files.
+ */
+export function lazy<T>(build: () => T): () => T {
+  let value: T | undefined
+  return () => {
+    value ??= build()
+    return value
+  }
+}
+
 /** One step from schema version `from` to `from + 1`. */
 export interface Migration {
   from: number
@@ -21,13 +33,19 @@ export interface FileSpec<T> {
   /** Secret files must be mode 0600 and are refused otherwise. */
   secret: boolean
   schema: v.GenericSchema<unknown, T>
+  /**
+   * A cheaper schema for reading the file only to view it (outside the lock), when parts of it are validated on
+   * first use instead; whatever is read to be written back is validated with `schema`.
+   */
+  viewSchema?: v.GenericSchema<unknown, T>
   empty(): T
   /** Ordered; `migrations[i].from === i` for every version below `version`. */
   migrations: Migration[]
 }
 
 export type Decoded<T> =
-  | { kind: "ok"; data: T }
+  /** `checked`: validated with the full schema (not only the view schema). */
+  | { kind: "ok"; data: T; checked: boolean }
   | { kind: "migrate"; data: T; from: number; secrets: Record<string, string> }
   | { kind: "corrupt"; reason: string }
   | { kind: "too-new"; version: number }
@@ -40,14 +58,20 @@ export type Decoded<T> =
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
   return issues
     .slice(0, 3)
-    .map((issue) => `${v.getDotPath(issue) ?? "(root)"}: expected ${issue.expected ?? issue.type}`)
+    .map((issue) => {
+      // A custom check has no `expected` of its own; its message is ours and names no value.
+      const expected = issue.type === "custom" ? issue.message : (issue.expected ?? issue.type)
+      return `${v.getDotPath(issue) ?? "(root)"}: expected ${expected}`
+    })
     .join("; ")
 }
 
+/** Parses, migrates and validates a file's text; `forView` validates with the view schema where there is one. */
 export function decodeFile<T>(
   spec: FileSpec<T>,
   text: string,
   context: Omit<MigrationContext, "putSecret">,
+  forView = false,
 ): Decoded<T> {
   let raw: unknown
   try {
@@ -80,7 +104,9 @@ export function decodeFile<T>(
       return { kind: "migration-failed", from: declared, reason, cause }
     }
   }
-  const result = v.safeParse(spec.schema, current)
+  // A migrated file is written back at once, so it is always validated whole.
+  const view = forView && declared === spec.version ? spec.viewSchema : undefined
+  const result = v.safeParse(view ?? spec.schema, current)
   if (!result.success) {
     const reason = describeIssues(result.issues)
     return declared === spec.version
@@ -88,7 +114,7 @@ export function decodeFile<T>(
       : { kind: "migration-failed", from: declared, reason, cause: undefined }
   }
   return declared === spec.version
-    ? { kind: "ok", data: result.output }
+    ? { kind: "ok", data: result.output, checked: view === undefined }
     : { kind: "migrate", data: result.output, from: declared, secrets }
 }
 

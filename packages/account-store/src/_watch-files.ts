@@ -1,4 +1,7 @@
-import { type FSWatcher, watch } from "node:fs"
+import type { FSWatcher } from "node:fs"
+import { fs } from "./_node-builtins.ts"
+
+const { watch } = fs
 
 /**
  * Notices changes to the store's files made by other processes or by hand: `fs.watch` on the directory (atomic

@@ -87,7 +87,21 @@ export interface AccountStore {
     slot: string,
     update: (current: TokenSlot | undefined) => TokenSlotUpdate | Promise<TokenSlotUpdate>,
   ): Promise<TokenSlot | undefined>
-  /** Runs `fn` holding the store's cross-process lock (reentrant within the same async call chain). */
+  /**
+   * Runs `fn` holding the store's cross-process lock. Reentrant by async context: every store method that takes the
+   * lock (`reload`, `updateConfig`, `addAccount`, `updateTokenSlot`, `flush`, a nested `withLock`, …) runs inside
+   * `fn`'s turn when called from it, one at a time; other callers, here or in another process, wait until `fn` and
+   * the work it started have settled. A timer or callback created inside `fn` that fires later holds no lock.
+   *
+   * @example
+   * ```ts
+   * await store.withLock(async () => {
+   *   await store.reload() // config.json as it is now, and nobody can change it until this returns
+   *   await store.updateConfig({ toasts: { ...store.config.toasts, onSwitch: false } })
+   * })
+   * ```
+   * @throws AccountStoreError ERR_STORE_LOCK_TIMEOUT when another process holds the lock longer than `lockTimeoutMs`
+   */
   withLock<T>(fn: () => T | Promise<T>): Promise<T>
   listRules(): readonly RoutingRule[]
   addRule(rule: RoutingRuleInput): Promise<RoutingRule>

@@ -1,10 +1,10 @@
-import { AsyncLocalStorage } from "node:async_hooks"
-import { join } from "node:path"
 import * as v from "valibot"
 import { type AccountsFile, accountsFileSpec, type StoredAccount } from "./_accounts-file.ts"
 import { buildAccount, newRuleId, patchAccount } from "./_build-account.ts"
 import { type ConfigFile, configFileSpec, configSchema, type StoreConfig } from "./_config-file.ts"
 import { flushOnExit } from "./_exit-hooks.ts"
+import { path } from "./_node-builtins.ts"
+import { ReentrantLock } from "./_reentrant-lock.ts"
 import {
   type CompiledRule,
   compileRules,
@@ -39,6 +39,8 @@ import { pruneState, pruneUsage, utcDay } from "./merge-runtime-state.ts"
 import { SecretValue } from "./redact-secret.ts"
 import { resolveStoreHome } from "./resolve-store-home.ts"
 import { type BudgetStatus, budgetStatus, type UsageQuery, type UsageRow, usageRows } from "./usage-report.ts"
+
+const { join } = path
 
 const SPECS = {
   "accounts.json": accountsFileSpec(credentialFingerprint as (c: unknown, s?: string) => string),
@@ -77,10 +79,9 @@ class Store implements AccountStore {
   readonly #now: () => number
   readonly #intervalMs: number
   readonly #keychains: SecretPlacement
-  readonly #runtime = new RuntimeState()
-  readonly #lockContext = new AsyncLocalStorage<true>()
+  readonly #runtime = new RuntimeState(() => this.#recheckUsage())
+  readonly #lock: ReentrantLock
   readonly #listeners = new Set<(event: StoreEvent) => void>()
-  #queue: Promise<unknown> = Promise.resolve()
   #accounts: AccountsFile = SPECS["accounts.json"].empty()
   #accountView: readonly Account[] = []
   #secrets: SecretsFile = secretsFileSpec.empty()
@@ -111,15 +112,24 @@ class Store implements AccountStore {
       ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
       report: (problem) => this.#report(problem),
     })
+    const fileLock = this.#files.lock
+    this.#lock = new ReentrantLock(
+      () => fileLock.acquire(),
+      () => fileLock.release(),
+    )
   }
 
   async open(options: AccountStoreOptions): Promise<void> {
     await this.#files.ensureHome()
     const needLock: StoreFileName[] = []
-    for (const name of FILE_NAMES) {
-      const loaded = await this.#files.load(SPECS[name] as FileSpec<unknown>, false)
-      if (loaded === undefined) needLock.push(name)
-      else this.#apply(name, loaded)
+    const loaded = await this.#files.loadMany(
+      FILE_NAMES.map((name) => SPECS[name] as FileSpec<unknown>),
+      false,
+    )
+    for (const [i, name] of FILE_NAMES.entries()) {
+      const file = loaded[i]
+      if (file === undefined) needLock.push(name)
+      else this.#apply(name, file)
     }
     if (needLock.length > 0) {
       await this.withLock(async () => {
@@ -188,7 +198,7 @@ class Store implements AccountStore {
         return
       }
       case "usage.json":
-        this.#runtime.replaceUsage(loaded.data as UsageFile)
+        this.#runtime.replaceUsage(loaded.data as UsageFile, loaded.checked)
         return
     }
   }
@@ -227,10 +237,14 @@ class Store implements AccountStore {
 
   async reload(): Promise<void> {
     // Queued behind this process's own writes: a reload that read a file before a write finished and applied it
-    // after would briefly show the older file (and hide a flush's batch).
-    this.#reloading ??= this.#serial(() => this.#reloadChanged()).finally(() => {
-      this.#reloading = undefined
-    })
+    // after would briefly show the older file (and hide a flush's batch). Inside withLock it runs in the holder's
+    // turn: joining a reload queued behind that holder would never return.
+    if (this.#lock.held) return this.#lock.serial(() => this.#reloadChanged())
+    this.#reloading ??= this.#lock
+      .serial(() => this.#reloadChanged())
+      .finally(() => {
+        this.#reloading = undefined
+      })
     return this.#reloading
   }
 
@@ -246,31 +260,14 @@ class Store implements AccountStore {
       if (loaded === undefined) needLock.push(name)
       else this.#apply(name, loaded)
     }
-    if (needLock.length > 0) await this.#withFileLock(() => this.#refreshLocked(needLock))
+    if (needLock.length > 0) await this.#lock.hold(() => this.#refreshLocked(needLock))
     this.#emit({ type: "change", files: changed, external: true })
   }
 
   // ---------------------------------------------------------------- lock and events
 
   withLock<T>(fn: () => T | Promise<T>): Promise<T> {
-    if (this.#lockContext.getStore()) return Promise.resolve().then(fn)
-    return this.#serial(() => this.#withFileLock(fn))
-  }
-
-  /** In-process callers queue on a promise chain instead of polling the filesystem against each other. */
-  #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.#queue.then(fn, fn)
-    this.#queue = result.catch(() => {})
-    return result
-  }
-
-  async #withFileLock<T>(fn: () => T | Promise<T>): Promise<T> {
-    await this.#files.lock.acquire()
-    try {
-      return await this.#lockContext.run(true, fn)
-    } finally {
-      this.#files.lock.release()
-    }
+    return this.#lock.run(fn)
   }
 
   subscribe(listener: (event: StoreEvent) => void): () => void {
@@ -438,7 +435,7 @@ class Store implements AccountStore {
   async #readSecret(account: StoredAccount, ref: string): Promise<SecretEntry | undefined> {
     if (account.secretStorage === "keychain") return this.#keychains.get(account, ref)
     this.#files.assertWritable("secrets.json")
-    if (this.#lockContext.getStore()) await this.#refreshLocked(["secrets.json"])
+    if (this.#lock.held) await this.#refreshLocked(["secrets.json"])
     else if (!this.#secrets.entries[ref] || (await this.#files.changed("secrets.json"))) {
       const loaded = await this.#files.load(secretsFileSpec, false)
       if (loaded) this.#apply("secrets.json", loaded)
@@ -554,7 +551,7 @@ class Store implements AccountStore {
   }
 
   #validateRule(input: RoutingRuleInput): RoutingRule {
-    const result = v.safeParse(routingRuleSchema, { ...input, id: input.id ?? newRuleId() })
+    const result = v.safeParse(routingRuleSchema(), { ...input, id: input.id ?? newRuleId() })
     if (!result.success) {
       throw new AccountStoreError(
         ACCOUNT_STORE_ERROR_CODES.INVALID_INPUT,
@@ -605,7 +602,7 @@ class Store implements AccountStore {
         if (value === undefined) delete merged[key]
         else merged[key] = value
       }
-      const result = v.safeParse(configSchema, merged)
+      const result = v.safeParse(configSchema(), merged)
       if (!result.success) {
         throw new AccountStoreError(
           ACCOUNT_STORE_ERROR_CODES.INVALID_INPUT,
@@ -659,6 +656,11 @@ class Store implements AccountStore {
   }
 
   async flush(): Promise<void> {
+    if (this.#lock.held) {
+      // Inside withLock: a flush already queued behind this holder would never start; write the batch now.
+      if (this.#runtime.dirty) await this.#writeRuntime(undefined, false)
+      return
+    }
     while (this.#flushing) await this.#flushing.catch(() => {})
     if (!this.#runtime.dirty) return
     if (this.#timer !== undefined) clearTimeout(this.#timer)
@@ -704,11 +706,23 @@ class Store implements AccountStore {
   }
 
   usage(query?: UsageQuery): UsageRow[] {
-    return usageRows(this.#runtime.usage.days, query)
+    return usageRows(this.#runtime.usageDays(query?.from, query?.to), query)
   }
 
   budgets(): BudgetStatus[] {
-    return budgetStatus(this.#runtime.usage.days, this.#accounts.accounts, this.#now())
+    const now = this.#now()
+    const month = new Date(now).toISOString().slice(0, 7)
+    return budgetStatus(this.#runtime.usageDays(`${month}-01`, `${month}-31`), this.#accounts.accounts, now)
+  }
+
+  /**
+   * A day of usage failed its check when first read: the file is read again and validated whole under the lock,
+   * which moves it aside and reports it if it is corrupt, as opening it would have.
+   */
+  #recheckUsage(): void {
+    this.withLock(() => this.#loadLocked("usage.json"))
+      .then(() => this.#emit({ type: "change", files: ["usage.json"], external: true }))
+      .catch((error) => this.#reportError(error))
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto"
 import type { Credential } from "./account-types.ts"
 
 /**
@@ -34,7 +33,11 @@ export function credentialFingerprint(credential: Credential, secret?: string): 
       ]
       break
   }
-  return createHash("sha256")
+  // Loaded on first use: importing node:crypto costs more than the whole store at startup, and opening a store
+  // never fingerprints.
+  return process
+    .getBuiltinModule("node:crypto")
+    .createHash("sha256")
     .update([credential.kind, ...parts].join("\0"))
     .digest("hex")
     .slice(0, 32)

@@ -1,5 +1,7 @@
-import { homedir } from "node:os"
-import { isAbsolute, join, resolve } from "node:path"
+import { os, path } from "./_node-builtins.ts"
+
+const { homedir } = os
+const { isAbsolute, join, resolve } = path
 
 /**
  * The store directory: `KEYRELAY_HOME` if set, else `$XDG_CONFIG_HOME/keyrelay`, else `~/.config/keyrelay`.

@@ -1,6 +1,5 @@
 import type { StoredAccount } from "./_accounts-file.ts"
 import type { UsageCounters, UsageFile } from "./_usage-file.ts"
-import { addCounters, emptyCounters } from "./merge-runtime-state.ts"
 
 /** Which usage to report; every field narrows, days are inclusive `YYYY-MM-DD` in UTC. */
 export interface UsageQuery {
@@ -52,20 +51,32 @@ export function usageRows(days: UsageFile["days"], query: UsageQuery = {}): Usag
   return rows
 }
 
+/** Month-to-date spend per account; `days` holds the month's days (others are ignored). */
 export function budgetStatus(
   days: UsageFile["days"],
   accounts: readonly StoredAccount[],
   now: number,
 ): BudgetStatus[] {
   const month = new Date(now).toISOString().slice(0, 7)
-  const totals = new Map<string, UsageCounters>()
-  for (const row of usageRows(days, { from: `${month}-01`, to: `${month}-31` })) {
-    const total = totals.get(row.accountId) ?? emptyCounters()
-    addCounters(total, row)
-    totals.set(row.accountId, total)
+  const spent = new Map<string, { costMicroUsd: number; unpricedRequests: number }>()
+  for (const [day, byAccount] of Object.entries(days)) {
+    if (!day.startsWith(month)) continue
+    for (const [accountId, byModel] of Object.entries(byAccount)) {
+      let total = spent.get(accountId)
+      if (total === undefined) {
+        total = { costMicroUsd: 0, unpricedRequests: 0 }
+        spent.set(accountId, total)
+      }
+      for (const byProject of Object.values(byModel)) {
+        for (const counters of Object.values(byProject)) {
+          total.costMicroUsd += counters.costMicroUsd
+          total.unpricedRequests += counters.unpricedRequests
+        }
+      }
+    }
   }
   return accounts.map((account) => {
-    const total = totals.get(account.id) ?? emptyCounters()
+    const total = spent.get(account.id) ?? { costMicroUsd: 0, unpricedRequests: 0 }
     const status: BudgetStatus = {
       accountId: account.id,
       label: account.label,

@@ -1,8 +1,9 @@
 import { packageBuild } from "../../tsdown.base.ts"
 
-// `opencode-auth-marker` is its own entry so the OpenCode plugin can check the marker when OpenCode loads it without
-// loading the pool (it loads the pool only when the loader first runs).
+// Two small entries besides the pool, for hosts that need them before (or without) the pool: the OpenCode plugin
+// checks the auth marker and its `strategy` option when OpenCode loads it, and loads the pool only when its loader
+// first runs; the CLI's `opencode` and `strategy` commands never load it.
 export default packageBuild({
   platform: "node",
-  entry: ["src/index.ts", "src/opencode-auth-marker.ts"],
+  entry: ["src/index.ts", "src/opencode-auth-marker.ts", "src/strategy-names.ts"],
 })

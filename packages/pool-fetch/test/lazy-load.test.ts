@@ -60,4 +60,41 @@ describe("the built pool-fetch", () => {
       await rm(dir, { recursive: true, force: true })
     }
   })
+
+  it.each([
+    ["opencode-auth-marker", []],
+    ["strategy-names", ["@keyrelay/rotation-strategies"]],
+    ["account-status", ["@keyrelay/rotation-strategies"]],
+  ])("its small entry %s loads no more than %j", async (entry, packages) => {
+    const dir = await mkdtemp(join(tmpdir(), "keyrelay-entry-"))
+    const log = join(dir, "imports.log")
+    try {
+      const url = new URL(`../dist/${entry}.js`, import.meta.url).href
+      await promisify(execFile)(
+        process.execPath,
+        [
+          "--import",
+          join(fixtures, "record-imports.mjs"),
+          "--input-type=module",
+          "-e",
+          `await import(${JSON.stringify(url)})`,
+        ],
+        { cwd: fixtures, env: { PATH: process.env.PATH, IMPORT_LOG: log } },
+      )
+      const resolved = (await readFile(log, "utf8")).split("\n").filter((line) => line !== "")
+      // The recorder saw the entry itself; everything else it loaded, by package (node: builtins aside).
+      expect(resolved).toContain(url)
+      const packagesLoaded = resolved
+        .filter((line) => line !== url && !line.startsWith("node:"))
+        .map(
+          (line) =>
+            /\/node_modules\/(@[^/]+\/[^/]+|[^@/][^/]*)\//.exec(line)?.[1] ??
+            /\/packages\/([^/]+)\/dist\//.exec(line)?.[1]?.replace(/^/, "@keyrelay/") ??
+            line,
+        )
+      expect([...new Set(packagesLoaded)]).toEqual(packages)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
 })

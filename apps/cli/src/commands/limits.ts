@@ -60,7 +60,7 @@ function bucketText(
 const limits: CommandHandler = async (ctx, { values }) => {
   const store = await ctx.store()
   const now = ctx.now()
-  const { accountStatuses } = await import("@keyrelay/pool-fetch")
+  const { accountStatuses } = await import("@keyrelay/pool-fetch/account-status")
   let views = accountStatuses({ store, now: () => now })
   if (typeof values.account === "string") {
     const only = findAccount(store, values.account)

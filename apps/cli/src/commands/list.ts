@@ -7,7 +7,7 @@ import { renderTable } from "../_table.ts"
 const list: CommandHandler = async (ctx) => {
   const store = await ctx.store()
   const now = ctx.now()
-  const { accountStatuses } = await import("@keyrelay/pool-fetch")
+  const { accountStatuses } = await import("@keyrelay/pool-fetch/account-status")
   const views = accountStatuses({ store, now: () => now })
   if (ctx.flags.json) {
     ctx.printJson({ version: JSON_SCHEMA_VERSION, accounts: views.map((v) => accountViewJson(v, now)) })

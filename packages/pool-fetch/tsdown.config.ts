@@ -5,10 +5,5 @@ import { packageBuild } from "../../tsdown.base.ts"
 // first runs; the CLI's `opencode`, `strategy`, `list` and `limits` commands never load it.
 export default packageBuild({
   platform: "node",
-  entry: [
-    "src/index.ts",
-    "src/account-status.ts",
-    "src/opencode-auth-marker.ts",
-    "src/strategy-names.ts",
-  ],
+  entry: ["src/index.ts", "src/account-status.ts", "src/opencode-auth-marker.ts", "src/strategy-names.ts"],
 })

@@ -1,4 +1,5 @@
 import { type AccountStore, openAccountStore, SecretValue } from "@keyrelay/account-store"
+import { accountOf } from "./_account-of.ts"
 import { PoolRuntime } from "./_pool-runtime.ts"
 import { serveRequest } from "./_serve-request.ts"
 import { defaultSleep, type Sleep } from "./_sleep.ts"
@@ -223,13 +224,7 @@ export async function createPoolFetch(options: PoolFetchOptions = {}): Promise<P
     resolveCredential: {
       value: async (accountId: string): Promise<CredentialForDiagnostics> => {
         assertOpen()
-        const account = store.getAccount(accountId)
-        if (account === undefined)
-          throw new PoolFetchError(
-            POOL_FETCH_ERROR_CODES.ACCOUNT_NOT_FOUND,
-            `There is no account ${accountId} in the pool.`,
-          )
-        const resolved = await runtime.resolver.resolve(account)
+        const resolved = await runtime.resolver.resolve(accountOf(store, accountId))
         const request = resolved.request
         return {
           type: request.type,

@@ -5,6 +5,7 @@
 // errors, and where the tokens go. oauth-pkce is loaded at first use.
 import type { Account, AccountStore } from "@keyrelay/account-store"
 import type { OAuthPkceError, TokenSet } from "@keyrelay/oauth-pkce"
+import { accountOf } from "./_account-of.ts"
 import { loadOAuthPkce, oauthClientOf } from "./_oauth-pkce.ts"
 import type { Sleep } from "./_sleep.ts"
 import { keyrelayUserAgent } from "./_user-agent.ts"
@@ -258,12 +259,7 @@ export function createFederationSignIn(options: FederationSignInOptions): Federa
         }
       }),
     async save(store, accountId, tokens) {
-      const account = store.getAccount(accountId)
-      if (account === undefined)
-        throw new PoolFetchError(
-          POOL_FETCH_ERROR_CODES.ACCOUNT_NOT_FOUND,
-          `There is no account ${accountId} to save the sign-in to ${issuer} for.`,
-        )
+      const account = accountOf(store, accountId)
       const own = account.credential.kind === "federation" ? account.credential.identityToken : undefined
       if (own?.source !== "oauth" || own.issuer !== issuer || own.clientId !== source.clientId)
         throw new PoolFetchError(

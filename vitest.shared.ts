@@ -17,8 +17,10 @@ export function packageTests(overrides: ViteUserConfig["test"] = {}): ViteUserCo
       clearMocks: true,
       unstubGlobals: true,
       unstubEnvs: true,
-      testTimeout: 20_000,
-      hookTimeout: 30_000,
+      // Hang detectors, not speed assertions: tests that start processes (the CLI, writers, OpenCode) share
+      // a 2-core CI machine with the whole turbo run, where 20 s was seen to be too little.
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
       ...overrides,
     },
   })

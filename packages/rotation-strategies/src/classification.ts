@@ -33,6 +33,12 @@ export interface ClassifyContext {
   readonly cooldowns?: CooldownMap | undefined
   /** Defaults to {@link DEFAULT_COOLDOWN_POLICY}. */
   readonly policy?: CooldownPolicy | undefined
+  /**
+   * The account's most recent outcome before this one (account-store's `accounts[id].lastOutcome`). Only transport
+   * faults read it: after a success (`class: "ok"`) a fault is isolated at once, whatever cooldown record is left;
+   * after a transport fault within `transportWindowMs` it repeats that fault even if the record is gone.
+   */
+  readonly lastOutcome?: { readonly class?: string; readonly at?: number } | null | undefined
 }
 
 /** The error an Anthropic error envelope carried, as far as it could be read. */
@@ -61,7 +67,9 @@ export interface Classification {
   readonly key?: string
   /**
    * The cooldown to store under `key` (merge it in with {@link mergeCooldown}); already escalated from, and
-   * never shorter than, the one in force. Absent when nothing is charged (ok, caller, service, a re-mint).
+   * never shorter than, the one in force. Absent when nothing is charged (ok, caller, service, a re-mint). An
+   * isolated transport fault gets one that ends at `now`: it keeps nothing out and is stored so the next fault
+   * knows it is not the first.
    */
   readonly cooldown?: Cooldown
   /** For `action: "retry"`: how long to wait first, as the official SDK would. */

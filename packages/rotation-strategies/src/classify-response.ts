@@ -1,3 +1,4 @@
+import { chargeTransport } from "./_charge-transport.ts"
 import { bodySays, type ErrorBody, readErrorBody } from "./_error-body.ts"
 import { formatDuration, formatInstant } from "./_format.ts"
 import { type HeadersInput, headerReader } from "./_headers.ts"
@@ -101,7 +102,7 @@ function classify(input: ClassifyResponseInput): Classification {
   if (rateLimits) draft.rateLimits = rateLimits
 
   if (!Number.isInteger(status) || status < 100 || status > 999) {
-    return transport(draft, input, `the response had no valid HTTP status (${String(input.status)})`)
+    return chargeTransport(draft, input, `The response had no valid HTTP status (${String(input.status)})`)
   }
   if (status < 300) {
     draft.class = "ok"
@@ -110,7 +111,7 @@ function classify(input: ClassifyResponseInput): Classification {
     return draft
   }
   if (status < 400) {
-    return transport(
+    return chargeTransport(
       draft,
       input,
       `HTTP ${status}: an unexpected redirect (redirects are not followed with credentials)`,
@@ -346,18 +347,4 @@ function service(draft: Draft, input: ClassifyResponseInput, label: string): Cla
     draft.reason = `${label}: Anthropic had trouble serving the request (not this account's fault); no retry left, returned to the caller.`
   }
   return draft
-}
-
-/** Charges an account-scope transport failure. Shared with {@link classifyTransportError}. Internal. */
-export function transport(draft: Draft, input: ClassifyContext, what: string): Classification {
-  draft.class = "transport"
-  draft.action = "next-account"
-  draft.health = "failure"
-  return charge(
-    draft,
-    input,
-    "account",
-    ladder(input, policyOf(input).transport),
-    (until) => `${what}; this account is skipped until ${formatInstant(until)} and the next one is tried.`,
-  )
 }

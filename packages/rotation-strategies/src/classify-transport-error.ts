@@ -1,18 +1,27 @@
+import { chargeTransport } from "./_charge-transport.ts"
 import type { Classification, ClassifyContext, Draft } from "./classification.ts"
-import { transport } from "./classify-response.ts"
 
 const CODE = /^[A-Z][A-Z0-9_]{1,40}$/
 const NAME = /^[A-Za-z]{1,40}$/
 
 /**
- * Classifies an error thrown by `fetch` before any response header arrived: `transport` (the account is skipped
- * briefly, its health drops, the next account is tried once), or `caller` when the caller aborted. The reason
- * names only the error's code or name, never its message (which may carry a URL).
+ * Classifies an error thrown by `fetch` before any response header arrived (a reset, a refused connection, DNS,
+ * TLS, or no headers in time): `transport`, so the next account is tried once and the account's health drops;
+ * an isolated fault keeps the account in rotation, and only a second one in a row (within
+ * `transportWindowMs`, no success between) cools it, escalating 5 s → 30 s → 2 min while faults continue. An
+ * abort by the caller is `caller`. The reason names only the error's code or name, never its message (which may
+ * carry a URL).
  *
- * @see DESIGN.md "What each failure gets" (network error before headers)
+ * @see DESIGN.md "What each failure gets" (network error before headers: next account once; health penalty)
  * @example
- * classifyTransportError(new TypeError("fetch failed", { cause: { code: "ECONNRESET" } }), { now: Date.now() })
- * // { class: "transport", action: "next-account", … }
+ * const cooldowns = new Map()
+ * const reset = new TypeError("fetch failed", { cause: { code: "ECONNRESET" } })
+ * const first = classifyTransportError(reset, { now: Date.now(), account: { id: "acc_1" }, cooldowns })
+ * first.action // "next-account"
+ * first.cooldown.until // now: remembered, keeps nothing out
+ * cooldowns.set(first.key, first.cooldown)
+ * // A second one before acc_1 serves again: it is skipped for 5 s (less up to 25 % jitter).
+ * classifyTransportError(reset, { now: Date.now(), account: { id: "acc_1" }, cooldowns }).cooldown.level // 2
  */
 export function classifyTransportError(error: unknown, context: ClassifyContext): Classification {
   const draft: Draft = { class: "transport", scope: "none", action: "return", health: "none", reason: "" }
@@ -24,9 +33,16 @@ export function classifyTransportError(error: unknown, context: ClassifyContext)
   }
   try {
     const code = codeOf(error)
-    const what = code ?? name ?? "unknown error"
-    return transport(draft, context, `A network error before response headers (${what})`)
+    const what =
+      name === "TimeoutError" || code === "UND_ERR_HEADERS_TIMEOUT"
+        ? `No response headers in time (${code ?? name})`
+        : `A network error before response headers (${code ?? name ?? "unknown error"})`
+    return chargeTransport(draft, context, what)
   } catch {
+    // Reached only when an injected function (random) or a hostile error object throws.
+    delete draft.key
+    delete draft.cooldown
+    draft.scope = "account"
     draft.reason = "A network error before response headers; it could not be charged to the account."
     draft.action = "next-account"
     draft.health = "failure"

@@ -6,7 +6,10 @@ import type { FailureClass } from "./failure-class.ts"
  * record account-store keeps under the key.
  */
 export interface Cooldown {
-  /** Not used before this time, epoch ms. */
+  /**
+   * Not used before this time, epoch ms. A record whose `until` is not after now keeps nothing out; a transport
+   * fault leaves one (`until` = the fault's time) so that the next fault of the account knows it is not the first.
+   */
   readonly until: number
   /** How many failures in a row this key has had; picks the next step of an escalating backoff. */
   readonly level: number
@@ -87,21 +90,31 @@ export interface CooldownPolicy {
   readonly spendLimit: readonly number[]
   /** 429 without `retry-after` or reset headers: the limit group. */
   readonly rateLimit: readonly number[]
-  /** Network errors before headers, and streams that broke off: the account. */
+  /**
+   * Transport faults (a network error or no response headers in time, a redirect): the account, but only once
+   * faults repeat. The first fault is remembered, not cooled; the n-th fault in a row (n ≥ 2, each within
+   * `transportWindowMs` of the previous one, no success between) waits `transport[n - 2]`.
+   */
   readonly transport: readonly number[]
+  /**
+   * How long an account's last transport fault (or the end of its transport cooldown) is remembered: a fault
+   * later than this, with no success in between, counts as isolated again.
+   */
+  readonly transportWindowMs: number
   /** Share of a ladder step removed at random, in [0, 1). */
   readonly jitter: number
   /** Longest cooldown taken from a response header; garbage beyond this is capped. */
   readonly maxHeaderCooldownMs: number
-  /** A key whose last cooldown ended longer ago than this starts its ladder again. */
+  /** A key whose last cooldown ended longer ago than this starts its ladder again (transport: `transportWindowMs`). */
   readonly forgetAfterMs: number
 }
 
 /**
  * The cooldown policy keyrelay ships: credit/billing 1 min → 5 min → 30 min → 2 h; spend limit 15 min → 1 h →
  * 6 h; permission 5 min → 30 min → 2 h; auth 5 min → 30 min → 2 h → 6 h; rate limit without headers 5 s →
- * 15 s → 1 min → 5 min; transport 5 s → 30 s → 2 min; jitter 25 %; header cooldowns capped at 24 h; ladders
- * forgotten 24 h after the last cooldown ended.
+ * 15 s → 1 min → 5 min; transport: none for an isolated fault, then 5 s → 30 s → 2 min for the 2nd, 3rd, 4th…
+ * fault in a row within 60 s of each other; jitter 25 %; header cooldowns capped at 24 h; other ladders forgotten
+ * 24 h after the last cooldown ended.
  */
 export const DEFAULT_COOLDOWN_POLICY: CooldownPolicy = Object.freeze({
   auth: Object.freeze([5 * MINUTE, 30 * MINUTE, 2 * HOUR, 6 * HOUR]),
@@ -110,6 +123,7 @@ export const DEFAULT_COOLDOWN_POLICY: CooldownPolicy = Object.freeze({
   spendLimit: Object.freeze([15 * MINUTE, HOUR, 6 * HOUR]),
   rateLimit: Object.freeze([5_000, 15_000, MINUTE, 5 * MINUTE]),
   transport: Object.freeze([5_000, 30_000, 2 * MINUTE]),
+  transportWindowMs: MINUTE,
   jitter: 0.25,
   maxHeaderCooldownMs: 24 * HOUR,
   forgetAfterMs: 24 * HOUR,

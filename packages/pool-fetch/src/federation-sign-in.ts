@@ -210,7 +210,9 @@ export function createFederationSignIn(options: FederationSignInOptions): Federa
           ...(browser.signal === undefined ? {} : { signal: browser.signal }),
         })
         const open = opener(browser.openBrowser) ?? ((url: string) => openBrowser(url))
-        const browserOpened = await open(session.url).catch(() => false)
+        const browserOpened = await Promise.resolve()
+          .then(() => open(session.url))
+          .catch(() => false)
         const result = session.result.catch(failed)
         result.catch(() => undefined)
         return {

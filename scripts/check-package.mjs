@@ -2,7 +2,7 @@
 // Checks the packed artifact of the package in the current directory, not the source tree:
 // the package.json conventions of STYLE.md, publint --strict, and arethetypeswrong (ESM only).
 import { execFileSync } from "node:child_process"
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, relative, resolve } from "node:path"
 
@@ -39,6 +39,57 @@ for (const [key, value] of Object.entries(exportsField)) {
 for (const [name, range] of Object.entries(pkg.dependencies ?? {})) {
   if (name.startsWith("@keyrelay/"))
     expect(range === "workspace:^", `package.json: sibling ${name} must be "workspace:^"`)
+}
+
+// The arrows of AGENTS.md ("Packages and arrows"): the siblings each published package may use at run time, checked
+// in package.json (dependencies, peer and optional) and in what the build imports (dist). Tests may use any sibling
+// as a devDependency.
+const LEAVES = [
+  "@keyrelay/oauth-pkce",
+  "@keyrelay/account-store",
+  "@keyrelay/rotation-strategies",
+  "@keyrelay/sse-transform",
+  "@keyrelay/request-rewrite",
+]
+const ADAPTER_SIBLINGS = ["@keyrelay/pool-fetch", "@keyrelay/account-store"]
+const ALLOWED_SIBLINGS = {
+  keyrelay: ADAPTER_SIBLINGS,
+  "opencode-keyrelay": ADAPTER_SIBLINGS,
+  "@keyrelay/pool-fetch": LEAVES,
+  ...Object.fromEntries(LEAVES.map((leaf) => [leaf, []])),
+}
+const isSibling = (name) =>
+  name !== pkg.name && (name.startsWith("@keyrelay/") || name === "keyrelay" || name === "opencode-keyrelay")
+const allowed = ALLOWED_SIBLINGS[pkg.name]
+if (allowed !== undefined) {
+  const why = LEAVES.includes(pkg.name)
+    ? "a leaf depends on no sibling at run time; take what it needs as an injected function"
+    : `${pkg.name} may use only ${allowed.join(" and ")} among siblings; ask pool-fetch for what you need`
+  for (const field of ["dependencies", "peerDependencies", "optionalDependencies"]) {
+    for (const name of Object.keys(pkg[field] ?? {}))
+      expect(
+        !isSibling(name) || allowed.includes(name),
+        `package.json: ${field} has ${name}; ${why} (AGENTS.md)`,
+      )
+  }
+  const importsOf = (text) =>
+    [
+      ...text.matchAll(/^\s*(?:import|export)\b[^'"]*?\bfrom\s*["']([^"']+)["']/gm),
+      ...text.matchAll(/^\s*import\s*["']([^"']+)["']/gm),
+      ...text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g),
+    ].map((match) => match[1])
+  const packageOf = (specifier) =>
+    specifier
+      .split("/")
+      .slice(0, specifier.startsWith("@") ? 2 : 1)
+      .join("/")
+  const files = existsSync(join(dir, "dist"))
+    ? readdirSync(join(dir, "dist"), { recursive: true }).filter((file) => /\.(m?js|d\.ts)$/.test(file))
+    : []
+  for (const file of files) {
+    for (const name of new Set(importsOf(readFileSync(join(dir, "dist", file), "utf8")).map(packageOf)))
+      expect(!isSibling(name) || allowed.includes(name), `dist/${file} imports ${name}; ${why} (AGENTS.md)`)
+  }
 }
 const readme = existsSync(join(dir, "README.md")) ? readFileSync(join(dir, "README.md"), "utf8") : ""
 expect(readme.includes(pkg.name), `README.md must exist and name ${pkg.name}`)

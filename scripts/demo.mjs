@@ -15,6 +15,7 @@ const built = {
   plugin: join(root, "packages/opencode-plugin/dist/index.js"),
   testUtils: join(root, "packages/test-utils/dist/index.js"),
   accountStore: join(root, "packages/account-store/dist/index.js"),
+  authMarker: join(root, "packages/pool-fetch/dist/opencode-auth-marker.js"),
 }
 const toastRecorder = join(root, "packages/opencode-plugin/test/fixtures/toast-recorder.js")
 
@@ -26,9 +27,7 @@ for (const [name, file] of Object.entries(built)) {
 const { createOpencodeSandbox, defaultMockConfig, detectNetworkNamespace, runOpencode, startMockAnthropic } =
   await import(built.testUtils)
 const { openAccountStore } = await import(built.accountStore)
-
-/** The harness's bridge inside the loopback-only namespace listens here. */
-const BRIDGE_ORIGIN = "http://127.0.0.1:47801"
+const { OPENCODE_AUTH_MARKER } = await import(built.authMarker)
 
 const bold = (text) =>
   process.stdout.isTTY && !("NO_COLOR" in process.env) ? `\x1b[1m${text}\x1b[22m` : text
@@ -44,7 +43,8 @@ const org = Object.fromEntries(config.organizations.map((o) => [o.id, o.name]))
 const scratch = await mkdtemp(join(tmpdir(), "keyrelay-demo-"))
 const mock = await startMockAnthropic({ ...config, socketPath: join(scratch, "mock.sock") })
 const netns = await detectNetworkNamespace()
-const baseUrl = netns.available ? BRIDGE_ORIGIN : mock.url
+// Where OpenCode reaches the mock: the harness's bridge inside the loopback-only namespace, or the mock itself.
+const baseUrl = netns.available ? netns.bridgeOrigin : mock.url
 const sandbox = await createOpencodeSandbox()
 const home = join(sandbox.configHome, "keyrelay")
 let exitCode = 0
@@ -84,7 +84,7 @@ try {
       prompt: "say hi",
       title: "keyrelay demo",
       sandbox,
-      auth: { anthropic: { type: "api", key: "keyrelay-managed" } },
+      auth: { anthropic: OPENCODE_AUTH_MARKER },
       plugins: [{ path: built.plugin, options: { debounceMs: 0 } }, toastRecorder],
       env: { KEYRELAY_E2E_TOASTS: toastFile },
       reject: false,

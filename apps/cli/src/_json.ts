@@ -1,6 +1,6 @@
 import type { Account, BudgetStatus, RateLimitSnapshot } from "@keyrelay/account-store"
+import type { AccountCooldownStatus, AccountLimitStatus, AccountStatus } from "@keyrelay/pool-fetch"
 import { isoOrNull } from "./_format.ts"
-import type { AccountView, CooldownView, LimitView } from "./_pool-view.ts"
 
 /** The version every `--json` document carries; bumped only for incompatible changes. */
 export const JSON_SCHEMA_VERSION = 1
@@ -26,7 +26,7 @@ export function accountJson(account: Account) {
   }
 }
 
-export function cooldownJson(cooldown: CooldownView) {
+export function cooldownJson(cooldown: AccountCooldownStatus) {
   return {
     key: cooldown.key,
     scope: cooldown.scope,
@@ -62,7 +62,7 @@ export function snapshotBuckets(snapshot: RateLimitSnapshot) {
   >
 }
 
-export function limitJson(limit: LimitView) {
+export function limitJson(limit: AccountLimitStatus) {
   return {
     key: limit.key,
     modelClass: limit.modelClass ?? null,
@@ -87,7 +87,7 @@ export function spendJson(budget: BudgetStatus | undefined, month: string) {
   }
 }
 
-export function accountViewJson(view: AccountView, now: number) {
+export function accountViewJson(view: AccountStatus, now: number) {
   return {
     ...accountJson(view.account),
     organizationId: view.organizationId ?? null,

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { homedir } from "node:os"
 import { dirname, isAbsolute, join } from "node:path"
 import type { ParseError } from "jsonc-parser"
-import { OPENCODE_AUTH_MARKER_KEY, OPENCODE_PLUGIN_NAME } from "./opencode-marker.ts"
+import { isOpencodeAuthMarker, OPENCODE_PLUGIN_NAME } from "./opencode-marker.ts"
 
 /*
  * Where OpenCode keeps its files (reference/opencode-e2e.md §2): config in `$XDG_CONFIG_HOME/opencode`, then
@@ -210,7 +210,7 @@ async function authStatus(path: string, override: string | undefined): Promise<O
     | { type?: unknown; key?: unknown }
     | undefined
   if (!entry || typeof entry !== "object") return { ...base, anthropic: "missing" }
-  if (entry.type === "api" && entry.key === OPENCODE_AUTH_MARKER_KEY) return { ...base, anthropic: "marker" }
+  if (isOpencodeAuthMarker(entry)) return { ...base, anthropic: "marker" }
   if (entry.type === "api" && typeof entry.key === "string" && entry.key !== "")
     return { ...base, anthropic: "api-key" }
   return { ...base, anthropic: "other", otherType: typeof entry.type === "string" ? entry.type : "unknown" }

@@ -18,13 +18,13 @@ export function parseInteger(text: string, what: string, min = Number.MIN_SAFE_I
 }
 
 /**
- * Checks a base URL as request-rewrite will use it: https, or http to loopback only; no credentials, query or
+ * Checks a base URL as the pool will use it: https, or http to loopback only; no credentials, query or
  * fragment. The error never repeats the URL (a mistyped one can hold a secret).
  *
  * @throws CliError ERR_CLI_USAGE
  */
 export async function parseBaseUrl(text: string): Promise<string> {
-  const { normalizeBaseUrl } = await import("@keyrelay/request-rewrite")
+  const { normalizeBaseUrl } = await import("@keyrelay/pool-fetch")
   try {
     return normalizeBaseUrl(text)
   } catch (error) {

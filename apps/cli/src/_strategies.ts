@@ -1,4 +1,4 @@
-import { STRATEGY_NAMES } from "@keyrelay/rotation-strategies"
+import { DEFAULT_STRATEGY, isStrategyName, STRATEGY_NAMES } from "@keyrelay/pool-fetch/strategy-names"
 import { usageError } from "./cli-error.ts"
 
 /** What each strategy does, for `keyrelay strategy` and `rules add --strategy`. */
@@ -10,15 +10,12 @@ export const STRATEGY_HELP: Readonly<Record<string, string>> = {
   priority: "the highest priority that can serve",
 }
 
-/** The default when the config names none (rotation-strategies' `createStrategy` default). */
-export const DEFAULT_STRATEGY = "sticky"
-
 /** Checks a strategy name. @throws CliError ERR_CLI_USAGE */
 export function checkStrategy(name: string): string {
-  if (!(STRATEGY_NAMES as readonly string[]).includes(name)) {
+  if (!isStrategyName(name)) {
     throw usageError(`Unknown strategy "${name}"; choose one of ${STRATEGY_NAMES.join(", ")}.`)
   }
   return name
 }
 
-export { STRATEGY_NAMES }
+export { DEFAULT_STRATEGY, isStrategyName, STRATEGY_NAMES }

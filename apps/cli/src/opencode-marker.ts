@@ -1,15 +1,10 @@
-/**
- * The key of the `anthropic` entry keyrelay leaves in OpenCode's `auth.json`:
- * `{"anthropic":{"type":"api","key":"keyrelay-managed"}}`. It holds no secret; it exists because OpenCode runs a
- * plugin's auth loader only when `auth.json` has an entry for the provider. The plugin treats this value as
- * "the pool decides" and never sends it.
- *
- * Until pool-fetch exports it for both the CLI and the plugin, this is its one definition.
- */
-export const OPENCODE_AUTH_MARKER_KEY = "keyrelay-managed"
-
-/** The whole marker entry as written under `anthropic` in OpenCode's `auth.json`. */
-export const OPENCODE_AUTH_MARKER = Object.freeze({ type: "api", key: OPENCODE_AUTH_MARKER_KEY })
+// The marker keyrelay leaves in OpenCode's auth store is pool-fetch's, shared with the plugin; this module only adds
+// the plugin's npm name. Its own entry of pool-fetch keeps `keyrelay opencode …` from loading the pool.
+export {
+  isOpencodeAuthMarker,
+  OPENCODE_AUTH_MARKER,
+  OPENCODE_AUTH_MARKER_KEY,
+} from "@keyrelay/pool-fetch/opencode-auth-marker"
 
 /** The npm name of the OpenCode plugin, as it appears in OpenCode's `plugin` list. */
 export const OPENCODE_PLUGIN_NAME = "opencode-keyrelay"

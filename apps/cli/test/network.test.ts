@@ -152,6 +152,26 @@ describe("rules", () => {
     expect(gone.stderr).toContain(`No rule "${rule.id}"`)
   })
 
+  it("explains with a matching rule's own strategy, even when `keyrelay strategy` set another", async () => {
+    await addKey("work", SENTINELS.work)
+    expect((await sandbox.run(["strategy", "priority"])).code).toBe(0)
+    const added = await sandbox.run([
+      "rules",
+      "add",
+      "--dir",
+      "/src/client-*/**",
+      "--account",
+      "work",
+      "--strategy",
+      "round-robin",
+    ])
+    expect(added.code, added.stderr).toBe(0)
+    const inClient = await sandbox.run(["rules", "explain", "/src/client-a/app", "--json"])
+    expect(inClient.json).toMatchObject({ strategy: "round-robin", picked: { label: "work" } })
+    const elsewhere = await sandbox.run(["rules", "explain", "/home/me/other", "--json"])
+    expect(elsewhere.json).toMatchObject({ strategy: "priority" })
+  })
+
   it("refuses a rule that names no accounts, or an unknown strategy", async () => {
     expect((await sandbox.run(["rules", "add", "--dir", "/x"])).code).toBe(2)
     await sandbox.run(["add", "a", "--env", "A", "--tag", "t"])

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { type AccountStore, openAccountStore } from "@keyrelay/account-store"
+import { OPENCODE_AUTH_MARKER_KEY } from "@keyrelay/pool-fetch/opencode-auth-marker"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { KEYRELAY_AUTH_MARKER } from "./_auth-marker.ts"
 import { type AuthMethod, apiKeyProblem, keyrelayAuthMethods } from "./_auth-methods.ts"
 
 const KEY = "sk-ant-api03-test-plugin-method-aaaa"
@@ -49,7 +49,7 @@ describe("keyrelay's sign-in methods", () => {
 
   it("puts a pasted API key into keyrelay's store and leaves only the marker for OpenCode", async () => {
     const result = await complete("API key", { label: "work", key: `  ${KEY}\n` })
-    expect(result).toEqual({ type: "success", key: KEYRELAY_AUTH_MARKER })
+    expect(result).toEqual({ type: "success", key: OPENCODE_AUTH_MARKER_KEY })
     expect(JSON.stringify(result)).not.toContain(KEY)
     const [account] = store.listAccounts()
     expect(account).toMatchObject({ label: "work", credential: { kind: "api-key" }, enabled: true })
@@ -95,7 +95,7 @@ describe("keyrelay's sign-in methods", () => {
     await complete("API key", { label: "work", key: KEY })
     await expect(complete("API key", { label: "again", key: KEY })).resolves.toEqual({
       type: "success",
-      key: KEYRELAY_AUTH_MARKER,
+      key: OPENCODE_AUTH_MARKER_KEY,
     })
     expect(store.listAccounts()).toHaveLength(1)
   })
@@ -117,7 +117,7 @@ describe("keyrelay's sign-in methods", () => {
     await store.addAccount({ label: "cli", credential: { kind: "env", variable: "WORK_KEY" } })
     await expect(complete("already in keyrelay's pool", {})).resolves.toEqual({
       type: "success",
-      key: KEYRELAY_AUTH_MARKER,
+      key: OPENCODE_AUTH_MARKER_KEY,
     })
   })
 })

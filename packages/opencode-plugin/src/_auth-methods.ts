@@ -4,8 +4,8 @@
 // auth.json. With `oauth`, our prompts collect the input, our callback puts the credential into keyrelay's store,
 // and OpenCode stores only the marker that makes it call the loader.
 import type { AccountStore, CredentialInput } from "@keyrelay/account-store"
+import { OPENCODE_AUTH_MARKER_KEY } from "@keyrelay/pool-fetch/opencode-auth-marker"
 import type { AuthHook } from "@opencode-ai/plugin"
-import { KEYRELAY_AUTH_MARKER } from "./_auth-marker.ts"
 import {
   OPENCODE_PLUGIN_ERROR_CODES,
   OpencodePluginError,
@@ -131,7 +131,7 @@ function commit(
         context.reportError((error as Error).message)
         throw error
       }
-      return { type: "success", key: KEYRELAY_AUTH_MARKER }
+      return { type: "success", key: OPENCODE_AUTH_MARKER_KEY }
     },
   }
 }

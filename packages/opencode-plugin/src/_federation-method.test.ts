@@ -2,12 +2,20 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { type AccountStore, openAccountStore } from "@keyrelay/account-store"
-import type { LoopbackSignIn, OAuthClient, TokenSet } from "@keyrelay/oauth-pkce"
-import { identityTokenStore } from "@keyrelay/pool-fetch"
+import {
+  createFederationSignIn,
+  DEFAULT_FEDERATION_SCOPES,
+  type FederationBrowserOptions,
+  type FederationBrowserSignIn,
+  type FederationSignInOptions,
+  identityTokenStore,
+  PoolFetchError,
+  type TokenSet,
+} from "@keyrelay/pool-fetch"
+import { OPENCODE_AUTH_MARKER_KEY } from "@keyrelay/pool-fetch/opencode-auth-marker"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
-import { KEYRELAY_AUTH_MARKER } from "./_auth-marker.ts"
 import type { AuthMethod } from "./_auth-methods.ts"
-import { type FederationSignInDependencies, federationSignInMethod } from "./_federation-method.ts"
+import { federationSignInMethod, type LoadFederationSignIn } from "./_federation-method.ts"
 
 type OAuthMethod = Extract<AuthMethod, { type: "oauth" }>
 
@@ -34,52 +42,52 @@ describe("the federation sign-in method", () => {
   let home: string
   let store: AccountStore
   let errors: string[]
-  let opened: string[]
+  let started: FederationBrowserOptions[]
   let pasted: string[]
   let closed: number
   let outcome: { resolve: (t: TokenSet) => void; reject: (e: Error) => void }
-  let clientOptions: unknown
+  let signInOptions: FederationSignInOptions | undefined
 
-  const dependencies: FederationSignInDependencies = {
-    async createClient(options) {
-      clientOptions = options
-      return {} as OAuthClient
-    },
-    async startSignIn() {
-      const result = new Promise<TokenSet>((resolve, reject) => {
-        outcome = { resolve, reject }
-      })
-      result.catch(() => undefined)
+  // pool-fetch's sign-in with the identity provider faked; saving is pool-fetch's own.
+  const load: LoadFederationSignIn = async () => ({
+    DEFAULT_FEDERATION_SCOPES,
+    createFederationSignIn(options) {
+      signInOptions = options
+      const real = createFederationSignIn(options)
       return {
-        url: "https://login.example.test/authorize?client_id=keyrelay-native",
-        redirectUri: "http://127.0.0.1:1/callback",
-        result,
-        async complete(text) {
-          pasted.push(text)
-          return TOKENS
+        ...real,
+        async start(browser = {}) {
+          started.push(browser)
+          const result = new Promise<TokenSet>((resolve, reject) => {
+            outcome = { resolve, reject }
+          })
+          result.catch(() => undefined)
+          return {
+            url: "https://login.example.test/authorize?client_id=keyrelay-native",
+            redirectUri: "http://127.0.0.1:1/callback",
+            browserOpened: browser.openBrowser !== false,
+            result,
+            async complete(text) {
+              pasted.push(text)
+              return TOKENS
+            },
+            async close() {
+              closed++
+            },
+          } satisfies FederationBrowserSignIn
         },
-        async close() {
-          closed++
-        },
-      } satisfies LoopbackSignIn
+      }
     },
-    async openBrowser(url) {
-      opened.push(url)
-      return true
-    },
-    async tokenStore(s, accountId) {
-      return identityTokenStore(s, accountId)
-    },
-  }
+  })
 
   beforeEach(async () => {
     home = mkdtempSync(join(tmpdir(), "keyrelay-plugin-federation-"))
     store = await openAccountStore({ home, watch: false, flushOnExit: false })
     errors = []
-    opened = []
+    started = []
     pasted = []
     closed = 0
-    clientOptions = undefined
+    signInOptions = undefined
   })
   afterEach(async () => {
     await store.close()
@@ -89,7 +97,7 @@ describe("the federation sign-in method", () => {
   const method = () =>
     federationSignInMethod(
       { store: async () => store, reportError: (message) => errors.push(message) },
-      dependencies,
+      load,
     ) as OAuthMethod
 
   it("signs in through the browser, then adds the account and keeps the tokens in its token slot", async () => {
@@ -98,17 +106,21 @@ describe("the federation sign-in method", () => {
       method: "auto",
       url: expect.stringContaining("login.example.test"),
     })
-    expect(opened).toEqual([authorization.url])
-    expect(clientOptions).toEqual({
-      issuer: INPUTS.issuer,
-      clientId: INPUTS.clientId,
-      scope: "openid offline_access",
+    expect(started).toEqual([{ openBrowser: true }])
+    expect(signInOptions).toEqual({
+      identityToken: {
+        source: "oauth",
+        issuer: INPUTS.issuer,
+        clientId: INPUTS.clientId,
+        scopes: ["openid", "offline_access"],
+      },
+      host: "opencode",
     })
     expect(store.listAccounts()).toEqual([])
     if (authorization.method !== "auto") throw new Error("unreachable")
     const pending = authorization.callback()
     outcome.resolve(TOKENS)
-    expect(await pending).toEqual({ type: "success", key: KEYRELAY_AUTH_MARKER })
+    expect(await pending).toEqual({ type: "success", key: OPENCODE_AUTH_MARKER_KEY })
     const [account] = store.listAccounts()
     expect(account).toMatchObject({
       label: "work-sso",
@@ -127,7 +139,7 @@ describe("the federation sign-in method", () => {
   it("completes with the address pasted into OpenCode when the browser is elsewhere", async () => {
     const authorization = await method().authorize({ ...INPUTS, browser: "code", workspaceId: "wrkspc_01X" })
     expect(authorization.method).toBe("code")
-    expect(opened).toEqual([])
+    expect(started).toEqual([{ openBrowser: false }])
     if (authorization.method !== "code") throw new Error("unreachable")
     await expect(authorization.callback("http://127.0.0.1:1/callback?code=c&state=s")).resolves.toMatchObject(
       {
@@ -152,11 +164,27 @@ describe("the federation sign-in method", () => {
     expect(closed).toBe(1)
   })
 
+  it("keeps pool-fetch's own sign-in message, which already names the provider", async () => {
+    const authorization = await method().authorize(INPUTS)
+    if (authorization.method !== "auto") throw new Error("unreachable")
+    const pending = authorization.callback()
+    const failure = new PoolFetchError(
+      "ERR_POOL_SIGN_IN_FAILED",
+      "Sign-in to https://login.example.test did not complete: the user denied access.",
+    )
+    outcome.reject(failure)
+    await expect(pending).rejects.toMatchObject({
+      code: "ERR_PLUGIN_SIGN_IN_FAILED",
+      message: failure.message,
+      cause: failure,
+    })
+  })
+
   it("refuses malformed federation ids before any sign-in starts", async () => {
     await expect(method().authorize({ ...INPUTS, federationRuleId: "rule-1" })).rejects.toMatchObject({
       code: "ERR_PLUGIN_INVALID_INPUT",
     })
-    expect(clientOptions).toBeUndefined()
+    expect(signInOptions).toBeUndefined()
     const prompt = method().prompts!.find((p) => p.key === "serviceAccountId")!
     if (prompt.type !== "text") throw new Error("unreachable")
     expect(prompt.validate!("svac_01Dev")).toBeUndefined()

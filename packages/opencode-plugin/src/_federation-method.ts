@@ -1,53 +1,41 @@
 // The OpenCode sign-in method for a workload identity federation account whose identity token comes from a sign-in
 // to the user's own identity provider (never Anthropic's or Claude's): authorization code + PKCE with a loopback
 // redirect (`auto`: OpenCode waits while the browser completes), or the redirect address pasted into OpenCode
-// (`code`: for a browser on another machine). The account is added only once the sign-in succeeded, and the tokens
-// go to the account's token slot, where pool-fetch reads and rotates them. oauth-pkce loads only when this is used.
-import type { AccountStore } from "@keyrelay/account-store"
-import type { LoopbackSignIn, OAuthClient, StoredTokenSet, TokenSet, TokenStore } from "@keyrelay/oauth-pkce"
-import { KEYRELAY_AUTH_MARKER } from "./_auth-marker.ts"
+// (`code`: for a browser on another machine). The account is added only once the sign-in succeeded. The sign-in
+// itself is pool-fetch's (`createFederationSignIn`, shared with `keyrelay login`), loaded only when this is used.
+import type * as PoolFetch from "@keyrelay/pool-fetch"
+import type {
+  FederationBrowserSignIn,
+  FederationSignIn,
+  OAuthIdentityToken,
+  POOL_FETCH_ERROR_CODES,
+  TokenSet,
+} from "@keyrelay/pool-fetch"
+import { OPENCODE_AUTH_MARKER_KEY } from "@keyrelay/pool-fetch/opencode-auth-marker"
 import { type AuthMethod, type AuthMethodContext, assertLabelFree } from "./_auth-methods.ts"
 import { OPENCODE_PLUGIN_ERROR_CODES, OpencodePluginError } from "./opencode-plugin-error.ts"
 
-/** The parts of oauth-pkce and pool-fetch the method uses; tests pass fakes. */
-export interface FederationSignInDependencies {
-  createClient(options: { issuer: string; clientId: string; scope: string }): Promise<OAuthClient>
-  startSignIn(client: OAuthClient): Promise<LoopbackSignIn>
-  openBrowser(url: string): Promise<boolean>
-  tokenStore(store: AccountStore, accountId: string): Promise<TokenStore>
-}
+/** Loads the part of pool-fetch the method uses, at first use; tests pass a fake. */
+export type LoadFederationSignIn = () => Promise<
+  Pick<typeof PoolFetch, "createFederationSignIn" | "DEFAULT_FEDERATION_SCOPES">
+>
 
-/** The scopes `keyrelay add --kind federation` asks for: an ID token, and a refresh token to get fresh ones. */
-export const FEDERATION_SCOPES = ["openid", "offline_access"]
+const loadPoolFetch: LoadFederationSignIn = () => import("@keyrelay/pool-fetch")
 
-const defaultDependencies: FederationSignInDependencies = {
-  async createClient(options) {
-    const { createOAuthClient } = await import("@keyrelay/oauth-pkce")
-    return createOAuthClient(options)
-  },
-  async startSignIn(client) {
-    const { startLoopbackSignIn } = await import("@keyrelay/oauth-pkce")
-    // Many identity providers grant the refresh token (offline_access) only with explicit consent.
-    return startLoopbackSignIn({ client, parameters: { prompt: "consent" } })
-  },
-  async openBrowser(url) {
-    const { openBrowser } = await import("@keyrelay/oauth-pkce")
-    return openBrowser(url)
-  },
-  async tokenStore(store, accountId) {
-    const { identityTokenStore } = await import("@keyrelay/pool-fetch")
-    return identityTokenStore(store, accountId)
-  },
-}
+const SIGN_IN_FAILED: (typeof POOL_FETCH_ERROR_CODES)["SIGN_IN_FAILED"] = "ERR_POOL_SIGN_IN_FAILED"
 
 const text = (inputs: Record<string, string> | undefined, key: string): string => (inputs?.[key] ?? "").trim()
 const matching = (pattern: RegExp, what: string) => (value: string) =>
   pattern.test(value.trim()) ? undefined : `Enter ${what}.`
 
 function signInFailed(issuer: string, error: unknown): OpencodePluginError {
+  // pool-fetch's sign-in failures already say what did not complete, at which provider.
+  const signInError = (error as { code?: unknown } | null)?.code === SIGN_IN_FAILED
   return new OpencodePluginError(
     OPENCODE_PLUGIN_ERROR_CODES.SIGN_IN_FAILED,
-    `Sign-in to ${issuer} did not complete: ${(error as Error).message}`,
+    signInError
+      ? (error as Error).message
+      : `Sign-in to ${issuer} did not complete: ${(error as Error).message}`,
     { cause: error },
   )
 }
@@ -55,7 +43,7 @@ function signInFailed(issuer: string, error: unknown): OpencodePluginError {
 /** The federation sign-in method of keyrelay's auth hook. */
 export function federationSignInMethod(
   context: AuthMethodContext,
-  dependencies: FederationSignInDependencies = defaultDependencies,
+  load: LoadFederationSignIn = loadPoolFetch,
 ): AuthMethod {
   return {
     type: "oauth",
@@ -118,7 +106,9 @@ export function federationSignInMethod(
     async authorize(inputs) {
       const issuer = text(inputs, "issuer")
       const label = text(inputs, "label")
-      let signIn: LoopbackSignIn
+      let signIn: FederationSignIn
+      let session: FederationBrowserSignIn
+      let identityToken: OAuthIdentityToken
       try {
         for (const [key, problem] of [
           [
@@ -136,12 +126,15 @@ export function federationSignInMethod(
             throw new OpencodePluginError(OPENCODE_PLUGIN_ERROR_CODES.INVALID_INPUT, `${key}: ${problem}`)
         }
         assertLabelFree(await context.store(), label)
-        const client = await dependencies.createClient({
+        const { createFederationSignIn, DEFAULT_FEDERATION_SCOPES } = await load()
+        identityToken = {
+          source: "oauth",
           issuer,
           clientId: text(inputs, "clientId"),
-          scope: FEDERATION_SCOPES.join(" "),
-        })
-        signIn = await dependencies.startSignIn(client)
+          scopes: [...DEFAULT_FEDERATION_SCOPES],
+        }
+        signIn = createFederationSignIn({ identityToken, host: "opencode" })
+        session = await signIn.start({ openBrowser: text(inputs, "browser") !== "code" })
       } catch (error) {
         const failure = error instanceof OpencodePluginError ? error : signInFailed(issuer, error)
         context.reportError(failure.message)
@@ -161,36 +154,29 @@ export function federationSignInMethod(
               organizationId: text(inputs, "organizationId"),
               serviceAccountId: text(inputs, "serviceAccountId"),
               ...(workspaceId === "" ? {} : { workspaceId }),
-              identityToken: {
-                source: "oauth",
-                issuer,
-                clientId: text(inputs, "clientId"),
-                scopes: FEDERATION_SCOPES,
-              },
+              identityToken,
             },
           })
-          const stored: StoredTokenSet = { ...signedIn, idTokenSpent: false }
-          await (await dependencies.tokenStore(store, account.id)).save(stored)
-          return { type: "success" as const, key: KEYRELAY_AUTH_MARKER }
+          await signIn.save(store, account.id, signedIn)
+          return { type: "success" as const, key: OPENCODE_AUTH_MARKER_KEY }
         } catch (error) {
           const failure = error instanceof OpencodePluginError ? error : signInFailed(issuer, error)
           context.reportError(failure.message)
           throw failure
         } finally {
-          await signIn.close().catch(() => undefined)
+          await session.close().catch(() => undefined)
         }
       }
 
       const instructions = `Sign in to ${issuer}. keyrelay keeps the sign-in's tokens in its own store; OpenCode records only that keyrelay serves Anthropic.`
       if (text(inputs, "browser") === "code")
         return {
-          url: signIn.url,
+          url: session.url,
           method: "code",
           instructions: `${instructions} Then paste the address the browser ends on (http://127.0.0.1/…).`,
-          callback: (pasted: string) => finish(signIn.complete(pasted)),
+          callback: (pasted: string) => finish(session.complete(pasted)),
         }
-      await dependencies.openBrowser(signIn.url).catch(() => false)
-      return { url: signIn.url, method: "auto", instructions, callback: () => finish(signIn.result) }
+      return { url: session.url, method: "auto", instructions, callback: () => finish(session.result) }
     },
   }
 }

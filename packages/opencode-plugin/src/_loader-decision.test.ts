@@ -1,8 +1,8 @@
+import { OPENCODE_AUTH_MARKER_KEY } from "@keyrelay/pool-fetch/opencode-auth-marker"
 import { describe, expect, it } from "vitest"
-import { KEYRELAY_AUTH_MARKER } from "./_auth-marker.ts"
 import { decideLoader } from "./_loader-decision.ts"
 
-const marker = { type: "api", key: KEYRELAY_AUTH_MARKER }
+const marker = { type: "api", key: OPENCODE_AUTH_MARKER_KEY }
 const ownKey = { type: "api", key: "sk-ant-api03-test-opencode-own" }
 const oauth = { type: "oauth", refresh: "r", access: "a", expires: 0 }
 
@@ -35,7 +35,7 @@ describe("decideLoader", () => {
   })
 
   it("never mistakes a key of OpenCode's own, or another entry type, for the marker", () => {
-    expect(decideLoader({ type: "oauth", key: KEYRELAY_AUTH_MARKER }, false).usePool).toBe(false)
-    expect(decideLoader({ type: "api", key: `${KEYRELAY_AUTH_MARKER} ` }, false).usePool).toBe(false)
+    expect(decideLoader({ type: "oauth", key: OPENCODE_AUTH_MARKER_KEY }, false).usePool).toBe(false)
+    expect(decideLoader({ type: "api", key: `${OPENCODE_AUTH_MARKER_KEY} ` }, false).usePool).toBe(false)
   })
 })

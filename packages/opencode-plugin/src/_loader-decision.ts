@@ -1,4 +1,4 @@
-import { isKeyrelayMarker, type OpencodeAuthEntry } from "./_auth-marker.ts"
+import { isOpencodeAuthMarker, type OpencodeAuthEntry } from "@keyrelay/pool-fetch/opencode-auth-marker"
 import type { Notice } from "./_toaster.ts"
 
 /** What the loader does: serve through the pool or leave OpenCode alone, and what to tell the user. */
@@ -21,7 +21,7 @@ export interface LoaderDecision {
  * - that credential and no usable account: OpenCode is left exactly as it was.
  */
 export function decideLoader(entry: OpencodeAuthEntry | undefined, usable: boolean): LoaderDecision {
-  if (isKeyrelayMarker(entry)) {
+  if (isOpencodeAuthMarker(entry)) {
     if (usable) return { usePool: true }
     return {
       usePool: true,

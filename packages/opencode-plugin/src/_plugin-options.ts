@@ -3,7 +3,7 @@
 // `keyrelay strategy …` takes effect without restarting OpenCode), then the defaults. A bad value never stops
 // OpenCode: it is reported as a warning that says what to fix, and the next source's value is used instead.
 import { isAbsolute, resolve } from "node:path"
-import { STRATEGY_NAMES, type StrategyName } from "@keyrelay/rotation-strategies"
+import { isStrategyName, STRATEGY_NAMES, type StrategyName } from "@keyrelay/pool-fetch/strategy-names"
 
 /** The settings of one plugin instance; `undefined` means "not set here, use config.json or the default". */
 export interface PluginSettings {
@@ -68,9 +68,7 @@ function parseValue(kind: Kind, raw: unknown, fromEnv: boolean): Parsed {
     case "string":
       return typeof value === "string" && value.trim() !== "" ? { ok: true, value } : { ok: false }
     case "strategy":
-      return typeof value === "string" && (STRATEGY_NAMES as readonly string[]).includes(value)
-        ? { ok: true, value }
-        : { ok: false }
+      return isStrategyName(value) ? { ok: true, value } : { ok: false }
     case "boolean":
       return typeof value === "boolean" ? { ok: true, value } : { ok: false }
     case "duration":

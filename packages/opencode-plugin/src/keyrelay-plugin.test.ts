@@ -4,16 +4,16 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { openAccountStore } from "@keyrelay/account-store"
+import { OPENCODE_AUTH_MARKER_KEY } from "@keyrelay/pool-fetch/opencode-auth-marker"
 import { defaultMockConfig, type MockAnthropic, startMockAnthropic } from "@keyrelay/test-utils"
 import type { Hooks, PluginInput } from "@opencode-ai/plugin"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { KEYRELAY_AUTH_MARKER } from "./_auth-marker.ts"
 import type { ToastBody } from "./_toaster.ts"
 import { createKeyrelayPlugin, KeyrelayPlugin } from "./keyrelay-plugin.ts"
 
 const config = defaultMockConfig()
 const keyOf = (label: string) => config.credentials!.find((c) => c.label === label)!.apiKey!
-const MARKER = { type: "api", key: KEYRELAY_AUTH_MARKER }
+const MARKER = { type: "api", key: OPENCODE_AUTH_MARKER_KEY }
 const OWN_KEY = { type: "api", key: "sk-ant-api03-test-opencode-own-key" }
 const OPENCODE_UA = "opencode/1.18.33 ai-sdk/provider-utils/4.0.46 runtime/bun/1.3.14"
 

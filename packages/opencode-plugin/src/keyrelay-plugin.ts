@@ -1,7 +1,7 @@
 import type { AccountStore, AccountStoreOptions } from "@keyrelay/account-store"
 import type { PoolFetch, PoolFetchOptions } from "@keyrelay/pool-fetch"
+import { isOpencodeAuthMarker, type OpencodeAuthEntry } from "@keyrelay/pool-fetch/opencode-auth-marker"
 import type { Hooks, Plugin, PluginInput } from "@opencode-ai/plugin"
-import { isKeyrelayMarker, type OpencodeAuthEntry } from "./_auth-marker.ts"
 import { type AuthMethod, keyrelayAuthMethods } from "./_auth-methods.ts"
 import { federationSignInMethod } from "./_federation-method.ts"
 import { decideLoader } from "./_loader-decision.ts"
@@ -19,7 +19,7 @@ export interface PluginDependencies {
   createPoolFetch(options: PoolFetchOptions): Promise<PoolFetch>
   /** The fetch that reaches Anthropic: inside OpenCode, Bun's. */
   fetch: typeof fetch
-  /** The federation sign-in methods (they load oauth-pkce only when used). */
+  /** The federation sign-in methods (they load pool-fetch only when used). */
   federationMethods?(context: {
     store(): Promise<AccountStore>
     reportError(message: string): void
@@ -159,7 +159,7 @@ export function createKeyrelayPlugin(overrides: Partial<PluginDependencies> = {}
               message: `${reason} keyrelay is not serving Anthropic requests in this session.`,
             })
             // OpenCode alone can only send the marker as if it were a key; say what is wrong instead.
-            return isKeyrelayMarker(entry) ? { apiKey: "", fetch: unavailableFetch(reason) } : {}
+            return isOpencodeAuthMarker(entry) ? { apiKey: "", fetch: unavailableFetch(reason) } : {}
           }
           const decision = decideLoader(entry, poolFetch.hasUsableAccounts())
           if (decision.notice !== undefined) notify(decision.notice)

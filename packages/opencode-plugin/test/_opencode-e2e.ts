@@ -5,6 +5,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { type AccountStore, openAccountStore } from "@keyrelay/account-store"
+import { OPENCODE_AUTH_MARKER_KEY } from "@keyrelay/pool-fetch/opencode-auth-marker"
 import {
   createOpencodeSandbox,
   defaultMockConfig,
@@ -18,16 +19,12 @@ import {
   startMockAnthropic,
 } from "@keyrelay/test-utils"
 import { expect } from "vitest"
-import { KEYRELAY_AUTH_MARKER } from "../src/_auth-marker.ts"
 
 export const PLUGIN_PATH = fileURLToPath(new URL("../dist/index.js", import.meta.url))
 const TOAST_RECORDER = fileURLToPath(new URL("./fixtures/toast-recorder.js", import.meta.url))
 export const RUN_TIMEOUT_MS = 180_000
 /** Every run of every e2e file, for the wire-honesty checks. */
-export const MARKER_AUTH = { anthropic: { type: "api", key: KEYRELAY_AUTH_MARKER } }
-
-/** The harness's bridge inside the loopback-only namespace listens here (test-utils' BRIDGE_PORT). */
-const BRIDGE_ORIGIN = "http://127.0.0.1:47801"
+export const MARKER_AUTH = { anthropic: { type: "api", key: OPENCODE_AUTH_MARKER_KEY } }
 
 export interface E2eWorld {
   dir: string
@@ -47,7 +44,7 @@ export async function startWorld(): Promise<E2eWorld> {
   return {
     dir,
     mock,
-    baseUrl: netns.available ? BRIDGE_ORIGIN : mock.url.replace(/\/+$/, ""),
+    baseUrl: netns.available ? netns.bridgeOrigin : mock.url.replace(/\/+$/, ""),
     keys: { work: key("work"), workCi: key("work-ci"), personal: key("personal") },
     async close() {
       await mock.close()

@@ -2,7 +2,7 @@
 // function, and it runs plugins inside Bun 1.3.14. So the packed dist/index.js is checked in Node and in Bun, and in
 // Bun the plugin is initialised with a fake OpenCode input and its loader asked for the pool fetch.
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -56,6 +56,20 @@ describe("dist/index.js", () => {
     expect(exported.length).toBeGreaterThan(0)
     expect(exported.filter(([, type]) => type !== "function")).toEqual([])
     expect(exported.map(([name]) => name).sort()).toEqual(["KeyrelayPlugin", "default"])
+  })
+
+  it("loads only the marker and the strategy names when OpenCode imports it; the pool and the store later", () => {
+    // OpenCode imports every plugin before it draws anything: the pool (and oauth-pkce, the SDK's credential
+    // providers under it) load when the loader or a sign-in method first runs. Read from the bundle, which is what
+    // a bundler could have hoisted.
+    const text = readFileSync(entry, "utf8")
+    const staticImports = [...text.matchAll(/^import\s[^;]*?from\s*"([^"]+)"/gm)].map((m) => m[1])
+    expect(staticImports.filter((specifier) => !specifier?.startsWith("node:")).sort()).toEqual([
+      "@keyrelay/pool-fetch/opencode-auth-marker",
+      "@keyrelay/pool-fetch/strategy-names",
+    ])
+    expect(text).toContain('import("@keyrelay/pool-fetch")')
+    expect(text).toContain('import("@keyrelay/account-store")')
   })
 
   it("initialises in Bun 1.3.14 and hands OpenCode the pool fetch", () => {

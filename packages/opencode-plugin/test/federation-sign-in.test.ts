@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { openAccountStore } from "@keyrelay/account-store"
+import { OPENCODE_AUTH_MARKER_KEY } from "@keyrelay/pool-fetch/opencode-auth-marker"
 import { startMockAnthropic } from "@keyrelay/test-utils"
 import {
   Browser,
@@ -15,7 +16,6 @@ import {
 } from "@keyrelay/test-utils/oidc-provider"
 import type { PluginInput } from "@opencode-ai/plugin"
 import { describe, expect, it } from "vitest"
-import { KEYRELAY_AUTH_MARKER } from "../src/_auth-marker.ts"
 import { createKeyrelayPlugin } from "../src/keyrelay-plugin.ts"
 
 const ORG = "22222222-2222-4222-8222-222222222222"
@@ -70,7 +70,10 @@ describe("the federation sign-in method, end to end", () => {
       const visit = await new Browser().visit(authorization.url, {
         stopAt: (url) => new URL(url).pathname === "/callback",
       })
-      expect(await authorization.callback(visit.url)).toEqual({ type: "success", key: KEYRELAY_AUTH_MARKER })
+      expect(await authorization.callback(visit.url)).toEqual({
+        type: "success",
+        key: OPENCODE_AUTH_MARKER_KEY,
+      })
 
       await login.dispose?.()
 
@@ -81,7 +84,7 @@ describe("the federation sign-in method, end to end", () => {
       await store.close()
       session = await plugin(input, { debounceMs: 0 })
       const options = await session.auth!.loader!(
-        async () => ({ type: "api", key: KEYRELAY_AUTH_MARKER }) as never,
+        async () => ({ type: "api", key: OPENCODE_AUTH_MARKER_KEY }) as never,
         {} as never,
       )
       const response = await (options.fetch as typeof fetch)(`${mock.url}/v1/messages`, {

@@ -19,16 +19,12 @@ import {
   updateHealth,
 } from "@keyrelay/rotation-strategies"
 import { BudgetTracker } from "./_budget-tracker.ts"
-import {
-  isStrategyName,
-  type PoolSettings,
-  type PoolSettingsOverrides,
-  resolveSettings,
-} from "./_pool-settings.ts"
+import { type PoolSettings, type PoolSettingsOverrides, resolveSettings } from "./_pool-settings.ts"
 import type { Sleep } from "./_sleep.ts"
 import { createPricing, type PriceTable, type Pricing } from "./cost-of.ts"
 import type { CredentialResolver } from "./credential-resolver.ts"
 import type { PoolEvent } from "./pool-events.ts"
+import type { StrategyName } from "./strategy-names.ts"
 
 export interface RuntimeOptions {
   store: AccountStore
@@ -129,12 +125,11 @@ export class PoolRuntime {
   }
 
   /** One strategy instance per name, kept (round-robin remembers its position). */
-  strategy(name: string | undefined): Strategy {
-    const chosen = isStrategyName(name) ? name : "sticky"
-    let strategy = this.#strategies.get(chosen)
+  strategy(name: StrategyName): Strategy {
+    let strategy = this.#strategies.get(name)
     if (strategy === undefined) {
-      strategy = createStrategy(chosen)
-      this.#strategies.set(chosen, strategy)
+      strategy = createStrategy(name)
+      this.#strategies.set(name, strategy)
     }
     return strategy
   }

@@ -1,8 +1,9 @@
 import type { StoreConfig } from "@keyrelay/account-store"
-import { STRATEGY_NAMES, type StrategyName } from "@keyrelay/rotation-strategies"
+import { DEFAULT_STRATEGY, isStrategyName, type StrategyName } from "./strategy-names.ts"
 
 /** The settings in force for one request: options over the store's config over the defaults. */
 export interface PoolSettings {
+  /** The pool's strategy (the `strategy` option, else the store's config); a matching rule's own strategy beats it. */
   strategy: StrategyName | undefined
   waitBudgetMs: number
   maxAttempts: number
@@ -34,8 +35,17 @@ export const DEFAULT_SETTINGS = Object.freeze({
   serviceRetries: 1,
 })
 
-export function isStrategyName(value: unknown): value is StrategyName {
-  return typeof value === "string" && (STRATEGY_NAMES as readonly string[]).includes(value)
+/**
+ * The strategy of one request. The most specific setting wins: the matching routing rule's own strategy (written for
+ * that project or model), else the pool's (`createPoolFetch({ strategy })`, the host's override of the store's
+ * `config.strategy`, e.g. the OpenCode plugin's `strategy` option), else `config.strategy`, else the default.
+ */
+export function strategyFor(
+  settings: PoolSettings,
+  route: { readonly strategy?: string | undefined },
+): StrategyName {
+  if (isStrategyName(route.strategy)) return route.strategy
+  return settings.strategy ?? DEFAULT_STRATEGY
 }
 
 /** The settings for one request: the pool's overrides, else the store's config, else the defaults. */

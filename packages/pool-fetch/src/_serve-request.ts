@@ -16,6 +16,7 @@ import {
   modelClassOf,
   type NoCandidate,
   type RateLimitSnapshot,
+  type StrategyName,
 } from "@keyrelay/rotation-strategies"
 import { createStreamObserver, type StreamObserver } from "@keyrelay/sse-transform"
 import { classifyContext } from "./_classify-context.ts"
@@ -24,6 +25,7 @@ import { finishServed } from "./_finish-served.ts"
 import { readIncomingRequest } from "./_incoming-request.ts"
 import { noAccountResponse } from "./_no-account.ts"
 import type { PoolRuntime } from "./_pool-runtime.ts"
+import { strategyFor } from "./_pool-settings.ts"
 import { readRequestFacts } from "./_request-facts.ts"
 import { discard, type ReadResponse, readErrorResponse, rebuildResponse } from "./_responses.ts"
 import { serveSuccess } from "./_serve-success.ts"
@@ -95,7 +97,11 @@ export async function serveRequest(
   let lastReason: string | undefined
   let transportError: unknown
 
-  const giveUp = (report: NoCandidate | undefined, routed: readonly Account[]): Response => {
+  const giveUp = (
+    report: NoCandidate | undefined,
+    routed: readonly Account[],
+    strategy: StrategyName,
+  ): Response => {
     if (
       last !== undefined &&
       (last.classification.class === "service" || last.classification.class === "caller")
@@ -105,7 +111,7 @@ export async function serveRequest(
     const fresh =
       report !== undefined && report.earliest !== null
         ? report
-        : runtime.strategy(settings.strategy).pick(
+        : runtime.strategy(strategy).pick(
             routed.filter((a) => runtime.inRotation(a)).map((a) => runtime.candidate(a)),
             {
               now: runtime.now(),
@@ -133,6 +139,7 @@ export async function serveRequest(
     })
     const routedAll =
       route.ruleId === undefined ? runtime.store.listAccounts() : routedAccounts(runtime, route.accountIds)
+    const strategy = strategyFor(settings, route)
     const accounts: Account[] = []
     for (const id of route.accountIds) {
       const account = runtime.account(id)
@@ -148,7 +155,7 @@ export async function serveRequest(
       pick =
         accounts.length === 0
           ? { unavailable: [], earliest: null }
-          : runtime.strategy(settings.strategy ?? route.strategy).pick(
+          : runtime.strategy(strategy).pick(
               accounts.map((a) => runtime.candidate(a)),
               {
                 now,
@@ -179,9 +186,9 @@ export async function serveRequest(
         waited += wait
         continue
       }
-      return giveUp(pick, routedAll)
+      return giveUp(pick, routedAll, strategy)
     }
-    if (attempts >= settings.maxAttempts || now >= deadline) return giveUp(undefined, routedAll)
+    if (attempts >= settings.maxAttempts || now >= deadline) return giveUp(undefined, routedAll, strategy)
 
     const account = accounts.find((a) => a.id === pick) as Account
     let credential = runtime.resolver.cached(account)
@@ -263,7 +270,7 @@ export async function serveRequest(
       // A network error before headers gets the next account once; a second one in the same request says the
       // network (not an account) is the problem, and fetch's own error goes to the caller.
       if (transportFailures >= 2)
-        return last === undefined ? Promise.reject(error) : giveUp(undefined, routedAll)
+        return last === undefined ? Promise.reject(error) : giveUp(undefined, routedAll, strategy)
       continue
     }
 

@@ -5,8 +5,8 @@
 import { readFile } from "node:fs/promises"
 import { join } from "node:path"
 import type { Account, AccountStore } from "@keyrelay/account-store"
-import { createIdentityTokenProvider, createOAuthClient } from "@keyrelay/oauth-pkce"
 import { DEFAULT_BASE_URL } from "@keyrelay/request-rewrite"
+import { loadOAuthPkce, oauthClientOf } from "./_oauth-pkce.ts"
 import { runCommand } from "./_run-command.ts"
 import {
   type AccessTokenProvider,
@@ -131,14 +131,10 @@ async function identityTokens(
       }
     }
   }
-  const client = createOAuthClient({
-    issuer: source.issuer,
-    clientId: source.clientId,
-    scope: source.scopes.join(" "),
-    fetch: context.fetch,
-    now: context.now,
-    userAgent: context.userAgent,
-  })
+  const [{ createIdentityTokenProvider }, client] = await Promise.all([
+    loadOAuthPkce(),
+    oauthClientOf(source, context),
+  ])
   return createIdentityTokenProvider({
     client,
     store: identityTokenStore(context.store, account.id),

@@ -1,5 +1,5 @@
 import { type AccountStore, openAccountStore, SecretValue } from "@keyrelay/account-store"
-import type { StrategyName } from "@keyrelay/rotation-strategies"
+import { accountOf } from "./_account-of.ts"
 import { PoolRuntime } from "./_pool-runtime.ts"
 import { serveRequest } from "./_serve-request.ts"
 import { defaultSleep, type Sleep } from "./_sleep.ts"
@@ -8,6 +8,7 @@ import { createCredentialResolver } from "./credential-resolver.ts"
 import { type ExplainRouteOptions, explainRouteWith, type RouteExplanation } from "./explain-route.ts"
 import type { PoolEvent } from "./pool-events.ts"
 import { POOL_FETCH_ERROR_CODES, PoolFetchError } from "./pool-fetch-error.ts"
+import type { StrategyName } from "./strategy-names.ts"
 import { type AccountTestResult, testAccountWith } from "./test-account.ts"
 
 /** Options of {@link createPoolFetch}; every field but the store is optional. */
@@ -28,7 +29,11 @@ export interface PoolFetchOptions {
   host?: string
   /** The project directory: routing rules match on it, usage is recorded per project. */
   directory?: string
-  /** Strategy for requests no rule names a strategy for; default the store's config, else `sticky`. */
+  /**
+   * The host's strategy (e.g. the OpenCode plugin's `strategy` option): it replaces the store's `config.strategy`, but
+   * a matching routing rule's own strategy still wins, being the more specific setting. Default: the store's config,
+   * else `sticky`.
+   */
   strategy?: StrategyName
   /** How long one request may wait for a cooldown to end before failing with a clear 429; default config, else 5 s. */
   waitBudgetMs?: number
@@ -219,13 +224,7 @@ export async function createPoolFetch(options: PoolFetchOptions = {}): Promise<P
     resolveCredential: {
       value: async (accountId: string): Promise<CredentialForDiagnostics> => {
         assertOpen()
-        const account = store.getAccount(accountId)
-        if (account === undefined)
-          throw new PoolFetchError(
-            POOL_FETCH_ERROR_CODES.ACCOUNT_NOT_FOUND,
-            `There is no account ${accountId} in the pool.`,
-          )
-        const resolved = await runtime.resolver.resolve(account)
+        const resolved = await runtime.resolver.resolve(accountOf(store, accountId))
         const request = resolved.request
         return {
           type: request.type,

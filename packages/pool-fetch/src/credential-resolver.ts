@@ -1,8 +1,8 @@
 import type { Account, AccountStore, SecretValue } from "@keyrelay/account-store"
-import { VERSION } from "@keyrelay/request-rewrite"
 import { runCommand } from "./_run-command.ts"
 import { safeText } from "./_safe-text.ts"
 import { federationTokenSource, profileTokenSource, type TokenSource } from "./_token-providers.ts"
+import { keyrelayUserAgent } from "./_user-agent.ts"
 import { POOL_FETCH_ERROR_CODES, PoolFetchError } from "./pool-fetch-error.ts"
 
 /** A credential ready for one request; `request` goes to request-rewrite and must never be logged. */
@@ -67,7 +67,7 @@ export function createCredentialResolver(options: CredentialResolverOptions): Cr
   const { store } = options
   const fetchImpl = options.fetch ?? globalThis.fetch
   const now = options.now ?? Date.now
-  const userAgent = `${options.host ? `${options.host} ` : ""}keyrelay/${VERSION}`
+  const userAgent = keyrelayUserAgent(options.host)
   const entries = new Map<string, Entry>()
 
   const fail = (account: Account, what: string, cause?: unknown): PoolFetchError =>

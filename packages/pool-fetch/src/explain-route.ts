@@ -5,11 +5,12 @@ import {
   type KeyedMap,
   modelClassOf,
   type RateLimitSnapshot,
-  type StrategyName,
 } from "@keyrelay/rotation-strategies"
 import { iso, PoolRuntime } from "./_pool-runtime.ts"
+import { strategyFor } from "./_pool-settings.ts"
 import { defaultSleep } from "./_sleep.ts"
 import { createCredentialResolver } from "./credential-resolver.ts"
+import type { StrategyName } from "./strategy-names.ts"
 
 /** What to explain: a project directory and a model (both optional). */
 export interface ExplainRouteOptions {
@@ -60,8 +61,7 @@ export function explainRouteWith(runtime: PoolRuntime, options: ExplainRouteOpti
     ...(directory === undefined ? {} : { directory }),
     ...(model === undefined ? {} : { model }),
   })
-  const settings = runtime.settings()
-  const strategyName = settings.strategy ?? (route.strategy as StrategyName | undefined) ?? "sticky"
+  const strategyName = strategyFor(runtime.settings(), route)
   const strategy = runtime.strategy(strategyName)
   const now = runtime.now()
   const routed = new Set(route.accountIds)
@@ -141,7 +141,12 @@ export function explainRouteWith(runtime: PoolRuntime, options: ExplainRouteOpti
  * for (const a of explanation.accounts) console.log(a.label, a.status, a.reason)
  */
 export function explainRoute(
-  options: ExplainRouteOptions & { store: AccountStore; now?: () => number; strategy?: StrategyName },
+  options: ExplainRouteOptions & {
+    store: AccountStore
+    now?: () => number
+    /** The host's strategy, as `createPoolFetch({ strategy })`: over `config.strategy`, under a matching rule's own. */
+    strategy?: StrategyName
+  },
 ): RouteExplanation {
   const now = options.now ?? Date.now
   const runtime = new PoolRuntime({

@@ -11,12 +11,12 @@ export const IDENTITY_TOKEN_SLOT = "oidc-tokens"
 export const ACCESS_TOKEN_SLOT = "access-token"
 
 /**
- * An oauth-pkce `TokenStore` over an account's {@link IDENTITY_TOKEN_SLOT}: the CLI saves a sign-in into it, and the
- * pool's identity-token provider reads and rotates it under the store's lock. Values stay secrets in the store.
+ * An oauth-pkce `TokenStore` over an account's {@link IDENTITY_TOKEN_SLOT}: a sign-in is saved into it (prefer
+ * `createFederationSignIn(...).save`, which checks the account), and the pool's identity-token provider reads and
+ * rotates it under the store's lock. Values stay secrets in the store.
  *
  * @example
- * const tokens = await signIn({ client, ... })
- * await identityTokenStore(store, account.id).save(tokens)
+ * const stored = await identityTokenStore(store, account.id).load() // undefined until the account signed in
  */
 export function identityTokenStore(store: AccountStore, accountId: string): TokenStore {
   return {

@@ -1,4 +1,12 @@
+export { normalizeBaseUrl } from "@keyrelay/request-rewrite"
 export type { Sleep } from "./_sleep.ts"
+export {
+  type AccountCooldownStatus,
+  type AccountLimitStatus,
+  type AccountStatus,
+  type AccountStatusOptions,
+  accountStatuses,
+} from "./account-status.ts"
 export { type CostUsage, costOf, createPricing, type PriceTable, type Pricing } from "./cost-of.ts"
 export {
   type CredentialForDiagnostics,
@@ -19,7 +27,26 @@ export {
   type RouteAccountExplanation,
   type RouteExplanation,
 } from "./explain-route.ts"
+export {
+  createFederationSignIn,
+  DEFAULT_FEDERATION_SCOPES,
+  type FederationBrowserOptions,
+  type FederationBrowserSignIn,
+  type FederationDeviceSignIn,
+  type FederationInteractiveOptions,
+  type FederationSignIn,
+  type FederationSignInOptions,
+  type FederationSignInSaved,
+  type OAuthIdentityToken,
+  type TokenSet,
+} from "./federation-sign-in.ts"
 export { ACCESS_TOKEN_SLOT, IDENTITY_TOKEN_SLOT, identityTokenStore } from "./identity-token-store.ts"
+export {
+  isOpencodeAuthMarker,
+  OPENCODE_AUTH_MARKER,
+  OPENCODE_AUTH_MARKER_KEY,
+  type OpencodeAuthEntry,
+} from "./opencode-auth-marker.ts"
 export type { PoolEvent, PoolEventLevel, PoolEventType } from "./pool-events.ts"
 export {
   isPoolFetchError,
@@ -27,4 +54,5 @@ export {
   PoolFetchError,
   type PoolFetchErrorCode,
 } from "./pool-fetch-error.ts"
+export { DEFAULT_STRATEGY, isStrategyName, STRATEGY_NAMES, type StrategyName } from "./strategy-names.ts"
 export { type AccountTestResult, testAccount } from "./test-account.ts"

@@ -2,7 +2,7 @@ const MARKER = Symbol.for("keyrelay.error.PoolFetchError")
 
 /** Stable codes of every PoolFetchError; match on these, never on messages. */
 export const POOL_FETCH_ERROR_CODES = {
-  /** An option passed to a factory is missing or malformed. */
+  /** An option or argument passed to a factory or function is missing or malformed. */
   INVALID_OPTIONS: "ERR_POOL_INVALID_OPTIONS",
   /** An account's credential could not be resolved (missing variable, failed command, profile or exchange). */
   CREDENTIAL_UNAVAILABLE: "ERR_POOL_CREDENTIAL_UNAVAILABLE",
@@ -12,6 +12,8 @@ export const POOL_FETCH_ERROR_CODES = {
   BODY_UNREADABLE: "ERR_POOL_BODY_UNREADABLE",
   /** The pool fetch was used after `close()`. */
   CLOSED: "ERR_POOL_CLOSED",
+  /** A federation account's sign-in to the user's identity provider did not complete (the provider's error is the `cause`). */
+  SIGN_IN_FAILED: "ERR_POOL_SIGN_IN_FAILED",
 } as const
 
 /** One of POOL_FETCH_ERROR_CODES. */

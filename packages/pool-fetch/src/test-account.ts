@@ -6,10 +6,10 @@ import {
   classifyTransportError,
   type FailureClass,
 } from "@keyrelay/rotation-strategies"
+import { accountOf } from "./_account-of.ts"
 import { PoolRuntime } from "./_pool-runtime.ts"
 import { defaultSleep } from "./_sleep.ts"
 import { createCredentialResolver, type ResolvedCredential } from "./credential-resolver.ts"
-import { POOL_FETCH_ERROR_CODES, PoolFetchError } from "./pool-fetch-error.ts"
 
 /** What proving an account found. */
 export interface AccountTestResult {
@@ -46,12 +46,7 @@ export async function testAccountWith(
   accountId: string,
   options: { signal?: AbortSignal },
 ): Promise<AccountTestResult> {
-  const account = runtime.store.getAccount(accountId)
-  if (account === undefined)
-    throw new PoolFetchError(
-      POOL_FETCH_ERROR_CODES.ACCOUNT_NOT_FOUND,
-      `There is no account ${accountId} in the pool.`,
-    )
+  const account = accountOf(runtime.store, accountId)
   const base = { accountId: account.id, label: account.label }
   for (let minted = false; ; minted = true) {
     let credential: ResolvedCredential

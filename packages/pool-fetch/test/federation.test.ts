@@ -5,7 +5,6 @@ import { generateKeyPairSync, randomUUID, sign } from "node:crypto"
 import { mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { createOAuthClient, startLoopbackSignIn } from "@keyrelay/oauth-pkce"
 import {
   Browser,
   OIDC_ACCOUNT_ID,
@@ -13,7 +12,7 @@ import {
   startOidcProvider,
 } from "@keyrelay/test-utils/oidc-provider"
 import { afterEach, describe, expect, it } from "vitest"
-import { ACCESS_TOKEN_SLOT, IDENTITY_TOKEN_SLOT, identityTokenStore } from "../src/index.ts"
+import { ACCESS_TOKEN_SLOT, createFederationSignIn, IDENTITY_TOKEN_SLOT } from "../src/index.ts"
 import { ORG_B, type Pool, send, startPool } from "./_pool.ts"
 
 const ISSUER = "https://idp.keyrelay.test"
@@ -221,11 +220,14 @@ describe("federation with an oauth identity token (a sign-in to the user's own i
         },
         baseUrl: mock.url,
       })
-      // What `keyrelay login` does: sign in once, keep the tokens in the account's slot.
-      const client = createOAuthClient({ issuer: idp.issuer, clientId: OIDC_CLIENT_ID })
-      const session = await startLoopbackSignIn({ client, parameters: { prompt: "consent" } })
+      // What `keyrelay login` and the plugin's federation method do: sign in once, keep the tokens for the account.
+      const credential = account.credential
+      if (credential.kind !== "federation" || credential.identityToken.source !== "oauth")
+        throw new Error("unreachable")
+      const signIn = createFederationSignIn({ identityToken: credential.identityToken })
+      const session = await signIn.start({ openBrowser: false })
       await new Browser().visit(session.url)
-      await identityTokenStore(store, account.id).save(await session.result)
+      await signIn.save(store, account.id, await session.result)
 
       expect((await send(pool)).status).toBe(200)
       // The minted token is refused once: the pool re-mints with a fresh ID token (a refresh at the provider).

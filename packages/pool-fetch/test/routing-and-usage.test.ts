@@ -48,6 +48,29 @@ describe("routing rules", () => {
     expect(sonnet.accounts.every((a) => a.status !== "rule-mismatch")).toBe(true)
   })
 
+  it("a rule's own strategy beats config.strategy and the host's strategy option; unruled requests use the host's", async () => {
+    // config.strategy is the user's global default; the pool's option is the host's (the plugin's `strategy`).
+    const { store, pool, mock, accounts } = await start({
+      pool: { directory: "/work/client-b/app", strategy: "sticky" },
+    })
+    await store.updateConfig({ strategy: "priority" })
+    await store.addRule({
+      match: { directories: ["/work/client-b/**"] },
+      use: { accounts: [accounts.a1.id, accounts.a2.id, accounts.b1.id] },
+      strategy: "round-robin",
+    })
+    for (let i = 0; i < 3; i++) await (await send(pool)).text()
+    expect(new Set(mock.requests.map((r) => r.credential?.label))).toEqual(new Set(["a1", "a2", "b1"]))
+    expect(pool.explain().strategy).toBe("round-robin")
+    const { explainRoute } = await import("../src/index.ts")
+    expect(explainRoute({ store, directory: "/work/client-b/app", strategy: "sticky" }).strategy).toBe(
+      "round-robin",
+    )
+    // No rule matches elsewhere: the host's option replaces config.strategy.
+    expect(pool.explain({ directory: "/work/elsewhere" }).strategy).toBe("sticky")
+    expect(explainRoute({ store, directory: "/work/elsewhere" }).strategy).toBe("priority")
+  })
+
   it("explain says who is a candidate, who the strategy picks, and why the others are out", async () => {
     const { store, pool, accounts } = await start({ account: { a2: { tags: ["cheap"] } } })
     await store.addRule({ match: { models: ["claude-haiku-*"] }, use: { tags: ["cheap"] } })

@@ -186,7 +186,9 @@ async function federationCredential(ctx: Context, values: Values): Promise<Crede
       /^https:\/\/|^http:\/\/(127\.0\.0\.1|localhost|\[::1\])/.test(v) ? undefined : "an https URL",
   })
   const clientId = await need(ctx, str(values, "oidc-client-id"), "oidc-client-id", "OIDC client id?")
-  const scopes = (values["oidc-scope"] as string[] | undefined) ?? ["openid", "offline_access"]
+  const scopes = (values["oidc-scope"] as string[] | undefined) ?? [
+    ...(await import("@keyrelay/pool-fetch")).DEFAULT_FEDERATION_SCOPES,
+  ]
   const audience = str(values, "oidc-audience")
   return { ...base, identityToken: { source, issuer, clientId, scopes, ...(audience ? { audience } : {}) } }
 }

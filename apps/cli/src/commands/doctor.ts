@@ -6,7 +6,7 @@ import type { Context } from "../_context.ts"
 import { JSON_SCHEMA_VERSION } from "../_json.ts"
 import { openCodeStatus } from "../_opencode.ts"
 import { parseInteger } from "../_parse-values.ts"
-import { STRATEGY_NAMES } from "../_strategies.ts"
+import { isStrategyName } from "../_strategies.ts"
 
 /** One check of `doctor`: ok, or a finding with the command that fixes it. */
 interface Check {
@@ -170,7 +170,7 @@ async function accountChecks(ctx: Context, store: AccountStore): Promise<Check[]
 function configChecks(store: AccountStore): Check[] {
   const checks: Check[] = []
   const strategy = store.config.strategy
-  if (strategy !== undefined && !(STRATEGY_NAMES as readonly string[]).includes(strategy)) {
+  if (strategy !== undefined && !isStrategyName(strategy)) {
     checks.push({
       id: "config.strategy",
       status: "error",

@@ -1,8 +1,8 @@
+import type { AccountCooldownStatus, AccountLimitStatus, AccountStatus } from "@keyrelay/pool-fetch"
 import { findAccount } from "../_account-ref.ts"
 import type { CommandHandler } from "../_commands.ts"
 import { formatAgo, formatCount, formatIn, isoOrNull } from "../_format.ts"
 import { cooldownJson, JSON_SCHEMA_VERSION, round, snapshotBuckets } from "../_json.ts"
-import { type AccountView, type CooldownView, type LimitView, poolView, splitKey } from "../_pool-view.ts"
 import { renderTable } from "../_table.ts"
 
 interface GroupEntry {
@@ -10,37 +10,29 @@ interface GroupEntry {
   organizationId: string | undefined
   modelClass: string | undefined
   accounts: string[]
-  limit: LimitView | undefined
-  cooldowns: CooldownView[]
+  limit: AccountLimitStatus | undefined
+  cooldowns: AccountCooldownStatus[]
 }
 
 /** Limit groups (organization × model class) with the accounts that draw on them, newest snapshot each. */
-function groupsOf(views: readonly AccountView[]): GroupEntry[] {
+function groupsOf(views: readonly AccountStatus[]): GroupEntry[] {
   const groups = new Map<string, GroupEntry>()
-  const entry = (key: string) => {
+  const entry = ({ key, organizationId, modelClass }: AccountLimitStatus | AccountCooldownStatus) => {
     let group = groups.get(key)
     if (!group) {
-      const parts = splitKey(key)
-      group = {
-        key,
-        organizationId: parts?.kind === "org" ? parts.id : undefined,
-        modelClass: parts?.modelClass,
-        accounts: [],
-        limit: undefined,
-        cooldowns: [],
-      }
+      group = { key, organizationId, modelClass, accounts: [], limit: undefined, cooldowns: [] }
       groups.set(key, group)
     }
     return group
   }
   for (const view of views) {
     for (const limit of view.limits) {
-      const group = entry(limit.key)
+      const group = entry(limit)
       group.limit = limit
       if (!group.accounts.includes(view.account.label)) group.accounts.push(view.account.label)
     }
     for (const cooldown of view.cooldowns) {
-      const group = entry(cooldown.key)
+      const group = entry(cooldown)
       if (!group.cooldowns.some((c) => c.key === cooldown.key)) group.cooldowns.push(cooldown)
       if (!group.accounts.includes(view.account.label)) group.accounts.push(view.account.label)
     }
@@ -49,7 +41,7 @@ function groupsOf(views: readonly AccountView[]): GroupEntry[] {
 }
 
 function bucketText(
-  limit: LimitView,
+  limit: AccountLimitStatus,
   name: "requests" | "inputTokens" | "outputTokens" | "tokens",
   now: number,
 ): string {
@@ -68,7 +60,8 @@ function bucketText(
 const limits: CommandHandler = async (ctx, { values }) => {
   const store = await ctx.store()
   const now = ctx.now()
-  let views = poolView(store, now)
+  const { accountStatuses } = await import("@keyrelay/pool-fetch/account-status")
+  let views = accountStatuses({ store, now: () => now })
   if (typeof values.account === "string") {
     const only = findAccount(store, values.account)
     views = views.filter((v) => v.account.id === only.id)

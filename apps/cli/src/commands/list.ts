@@ -1,13 +1,14 @@
+import type { AccountStatus } from "@keyrelay/pool-fetch"
 import type { CommandHandler } from "../_commands.ts"
 import { formatAgo, formatBudgetUsd, formatIn, formatUsd, plural } from "../_format.ts"
 import { accountViewJson, JSON_SCHEMA_VERSION } from "../_json.ts"
-import { type AccountView, poolView } from "../_pool-view.ts"
 import { renderTable } from "../_table.ts"
 
 const list: CommandHandler = async (ctx) => {
   const store = await ctx.store()
   const now = ctx.now()
-  const views = poolView(store, now)
+  const { accountStatuses } = await import("@keyrelay/pool-fetch/account-status")
+  const views = accountStatuses({ store, now: () => now })
   if (ctx.flags.json) {
     ctx.printJson({ version: JSON_SCHEMA_VERSION, accounts: views.map((v) => accountViewJson(v, now)) })
     return 0
@@ -61,13 +62,13 @@ const list: CommandHandler = async (ctx) => {
   return 0
 }
 
-function orgCell(view: AccountView): string {
+function orgCell(view: AccountStatus): string {
   if (!view.organizationId) return "—"
   return view.workspaceId ? `${view.organizationId} / ${view.workspaceId}` : view.organizationId
 }
 
 function statusCell(
-  view: AccountView,
+  view: AccountStatus,
   style: { green(t: string): string; yellow(t: string): string; red(t: string): string },
 ): string {
   const text =
@@ -79,20 +80,23 @@ function statusCell(
   return view.account.pinned ? `${text} (pinned)` : text
 }
 
-function cooldownCell(view: AccountView, now: number): string {
+function cooldownCell(view: AccountStatus, now: number): string {
   const first = view.cooldowns[0]
   if (!first) return "—"
   const more = view.cooldowns.length > 1 ? ` +${view.cooldowns.length - 1}` : ""
   return `${first.class} ${formatIn(first.until, now)}${first.modelClass ? ` (${first.modelClass})` : ""}${more}`
 }
 
-function limitCell(view: AccountView): string {
+function limitCell(view: AccountStatus): string {
   if (view.limits.length === 0) return "—"
   const tightest = view.limits.reduce((a, b) => (b.headroom < a.headroom ? b : a))
   return `${Math.round(tightest.headroom * 100)}% left${tightest.modelClass ? ` (${tightest.modelClass})` : ""}`
 }
 
-function spendCell(view: AccountView, style: { red(t: string): string; yellow(t: string): string }): string {
+function spendCell(
+  view: AccountStatus,
+  style: { red(t: string): string; yellow(t: string): string },
+): string {
   const budget = view.budget
   const spent = formatUsd(budget?.spentMicroUsd ?? 0)
   if (budget?.budgetUsd === undefined) return spent
@@ -101,7 +105,7 @@ function spendCell(view: AccountView, style: { red(t: string): string; yellow(t:
   return (budget.fractionUsed ?? 0) >= 0.8 ? style.yellow(text) : text
 }
 
-function whyLines(view: AccountView, now: number): string[] {
+function whyLines(view: AccountStatus, now: number): string[] {
   const label = view.account.label
   const lines: string[] = []
   if (!view.account.enabled) {

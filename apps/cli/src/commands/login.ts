@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline/promises"
 import type { Account } from "@keyrelay/account-store"
-import type { TokenSet } from "@keyrelay/oauth-pkce"
+import type { OAuthIdentityToken, TokenSet } from "@keyrelay/pool-fetch"
 import { findAccount } from "../_account-ref.ts"
 import type { CommandHandler } from "../_commands.ts"
 import type { Context } from "../_context.ts"
@@ -10,12 +10,7 @@ import { startSpinner } from "../_spinner.ts"
 import { CLI_ERROR_CODES, CliError } from "../cli-error.ts"
 import { VERSION } from "../version.ts"
 
-type OAuthSource = Extract<
-  Extract<Account["credential"], { kind: "federation" }>["identityToken"],
-  { source: "oauth" }
->
-
-function oauthSourceOf(account: Account): OAuthSource {
+function oauthSourceOf(account: Account): OAuthIdentityToken {
   const credential = account.credential
   if (credential.kind !== "federation" || credential.identityToken.source !== "oauth") {
     throw new CliError(
@@ -46,27 +41,20 @@ const login: CommandHandler = async (ctx, { positionals, values }) => {
   const store = await ctx.store()
   const account = findAccount(store, positionals[0]!)
   const source = oauthSourceOf(account)
-  const { createOAuthClient, signIn, readIdTokenClaims, isOAuthPkceError } = await import(
-    "@keyrelay/oauth-pkce"
+  const { createFederationSignIn, isPoolFetchError, POOL_FETCH_ERROR_CODES } = await import(
+    "@keyrelay/pool-fetch"
   )
-  const { identityTokenStore } = await import("@keyrelay/pool-fetch")
-  const client = createOAuthClient({
-    issuer: source.issuer,
-    clientId: source.clientId,
-    scope: source.scopes.join(" "),
+  const signIn = createFederationSignIn({
+    identityToken: source,
     fetch: ctx.fetch,
     now: ctx.now,
-    userAgent: `keyrelay-cli/${VERSION}`,
+    host: `keyrelay-cli/${VERSION}`,
   })
-  const parameters: Record<string, string> = {
-    ...(source.audience ? { audience: source.audience } : {}),
-    ...source.extraParams,
-  }
 
   let tokens: TokenSet
   try {
     if (values.device === true) {
-      const device = await client.startDeviceAuthorization({ parameters })
+      const device = await signIn.startDevice()
       ctx.info(
         `To sign in to ${source.issuer}, open ${device.verificationUri} on any device and enter the code ${ctx.errStyle.bold(device.userCode)}.`,
       )
@@ -79,12 +67,8 @@ const login: CommandHandler = async (ctx, { positionals, values }) => {
         spinner.stop()
       }
     } else {
-      const noBrowser = values["no-browser"] === true
-      tokens = await signIn({
-        client,
-        // Many providers (Okta, oidc-provider) grant the refresh token that keeps the account working only with consent.
-        parameters: { prompt: "consent", ...parameters },
-        ...(noBrowser ? { openBrowser: async () => false } : {}),
+      tokens = await signIn.signIn({
+        openBrowser: values["no-browser"] !== true,
         onAuthorizationUrl: ({ url, browserOpened }) => {
           ctx.info(
             browserOpened
@@ -106,35 +90,26 @@ const login: CommandHandler = async (ctx, { positionals, values }) => {
       })
     }
   } catch (error) {
-    if (isOAuthPkceError(error)) {
-      throw new CliError(
-        CLI_ERROR_CODES.LOGIN_FAILED,
-        `Sign-in to ${source.issuer} failed: ${error.message}`,
-        {
-          cause: error,
-        },
-      )
-    }
+    if (isPoolFetchError(error) && error.code === POOL_FETCH_ERROR_CODES.SIGN_IN_FAILED)
+      throw new CliError(CLI_ERROR_CODES.LOGIN_FAILED, error.message, { cause: error })
     throw error
   }
 
-  await identityTokenStore(store, account.id).save({ ...tokens, idTokenSpent: false })
-  let subject: string | undefined
-  try {
-    subject = tokens.idToken ? String(readIdTokenClaims(tokens.idToken).sub ?? "") || undefined : undefined
-  } catch {}
+  const saved = await signIn.save(store, account.id, tokens)
   if (ctx.flags.json) {
     ctx.printJson({
       version: JSON_SCHEMA_VERSION,
       account: { id: account.id, label: account.label },
       issuer: source.issuer,
-      subject: subject ?? null,
-      refreshToken: tokens.refreshToken !== undefined,
-      expiresAt: isoOrNull(tokens.expiresAt),
+      subject: saved.subject ?? null,
+      refreshToken: saved.refreshToken,
+      expiresAt: isoOrNull(saved.expiresAt),
     })
   } else {
-    ctx.print(`Signed in to ${source.issuer}${subject ? ` as ${subject}` : ""}; saved for ${account.label}.`)
-    if (tokens.refreshToken === undefined) {
+    ctx.print(
+      `Signed in to ${source.issuer}${saved.subject ? ` as ${saved.subject}` : ""}; saved for ${account.label}.`,
+    )
+    if (!saved.refreshToken) {
       ctx.warn(
         "the provider gave no refresh token, so you will need to sign in again when this one expires (ask for offline_access).",
       )

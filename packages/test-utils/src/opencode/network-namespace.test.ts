@@ -23,5 +23,6 @@ describe("detectNetworkNamespace", () => {
       .map((line) => line.split(":")[1]?.trim())
     expect(names).toEqual(["lo"])
     expect(links).toMatch(/<LOOPBACK,UP,LOWER_UP>/)
+    expect(netns.bridgeOrigin).toBe("http://127.0.0.1:47801")
   })
 })

@@ -5,6 +5,10 @@ import { promisify } from "node:util"
 
 const execFileAsync = promisify(execFile)
 
+/** The port `runOpencode`'s bridge listens on inside the namespace, where no other program listens. */
+export const BRIDGE_PORT = 47_801
+const BRIDGE_ORIGIN = `http://127.0.0.1:${BRIDGE_PORT}`
+
 /** Whether OpenCode can run in a loopback-only network namespace here, and how. */
 export type NetworkNamespaceSupport =
   | {
@@ -13,6 +17,12 @@ export type NetworkNamespaceSupport =
       command: string[]
       /** Absolute path of `ip` (iproute2), used inside to bring loopback up. */
       ip: string
+      /**
+       * Where OpenCode run by `runOpencode` inside the namespace reaches the mock: its bridge to the mock's unix
+       * socket, `http://127.0.0.1:47801`. Give it as the base URL of whatever must reach the mock from inside (the
+       * accounts of a keyrelay pool); outside a namespace that is the mock's own `url`.
+       */
+      bridgeOrigin: string
     }
   | { available: false; reason: string }
 
@@ -49,7 +59,7 @@ async function probe(): Promise<NetworkNamespaceSupport> {
         await execFileAsync(command[0]!, [...command.slice(1), ip, "link", "set", "lo", "up"], {
           timeout: 10_000,
         })
-        return { available: true, command, ip }
+        return { available: true, command, ip, bridgeOrigin: BRIDGE_ORIGIN }
       } catch (error) {
         const said = (error as { stderr?: string }).stderr || (error as Error).message
         failures.push(`${command.join(" ")}: ${said.trim().split("\n")[0]}`)

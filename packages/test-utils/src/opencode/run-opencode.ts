@@ -4,7 +4,7 @@ import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { TEST_UTILS_ERROR_CODES, TestUtilsError } from "../test-utils-error.ts"
 import { describeRunFailure } from "./describe-run-failure.ts"
-import { detectNetworkNamespace } from "./network-namespace.ts"
+import { BRIDGE_PORT, detectNetworkNamespace } from "./network-namespace.ts"
 import { buildOpencodeConfig, type OpencodePluginEntry } from "./opencode-config.ts"
 import { buildOpencodeEnv } from "./opencode-env.ts"
 import type { NetnsRunnerSpec } from "./opencode-netns-runner.ts"
@@ -24,9 +24,6 @@ export const DEFAULT_OPENCODE_MODEL = "anthropic/claude-sonnet-4-5"
 
 /** The fake Anthropic key written to auth.json unless told otherwise. */
 export const DEFAULT_OPENCODE_API_KEY = "sk-ant-api03-test-opencode-harness-auth-json"
-
-/** The port the bridge listens on inside the namespace, where no other program listens. */
-const BRIDGE_PORT = 47_801
 
 /** One entry of OpenCode's auth.json, e.g. `{ type: "api", key: "sk-ant-api03-test-…" }`. */
 export type OpencodeAuthEntry = { type: string } & Record<string, unknown>
@@ -200,7 +197,7 @@ export async function runOpencode<Request>(
   let command: string[]
   let env: Record<string, string>
   try {
-    const baseURL = inNamespace ? `http://127.0.0.1:${BRIDGE_PORT}/v1` : `${mock.url.replace(/\/+$/, "")}/v1`
+    const baseURL = `${inNamespace ? inNamespace.bridgeOrigin : mock.url.replace(/\/+$/, "")}/v1`
     const config = buildOpencodeConfig({
       baseURL,
       model: options.model ?? DEFAULT_OPENCODE_MODEL,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { bar } from "./_bars.ts"
-import { formatAgo, formatCount, formatDuration, formatIn, formatUsd } from "./_format.ts"
+import { formatAgo, formatCount, formatDuration, formatIn, formatUsd, groupThousands } from "./_format.ts"
 import { wantsColor, wantsUnicode } from "./_style.ts"
 
 describe("formatting", () => {
@@ -43,5 +43,13 @@ describe("formatting", () => {
     expect(wantsUnicode({ LANG: "en_US.UTF-8" })).toBe(true)
     expect(wantsUnicode({ LANG: "C" })).toBe(false)
     expect(wantsUnicode({ TERM: "linux", LANG: "en_US.UTF-8" })).toBe(false)
+  })
+})
+
+describe("groupThousands", () => {
+  it("groups like en-US toLocaleString, without loading Intl", () => {
+    for (const n of [0, 7, 999, 1000, 12_345, 999_999, 1_000_000, 1_234_567_890, -4_500]) {
+      expect(groupThousands(n)).toBe(n.toLocaleString("en-US"))
+    }
   })
 })

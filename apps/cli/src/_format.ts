@@ -2,14 +2,19 @@
 export function formatUsd(microUsd: number): string {
   if (microUsd === 0) return "$0"
   const usd = microUsd / 1_000_000
-  if (Math.abs(usd) >= 1000) return `$${Math.round(usd).toLocaleString("en-US")}`
+  if (Math.abs(usd) >= 1000) return `$${groupThousands(Math.round(usd))}`
   if (Math.abs(usd) >= 0.01) return `$${usd.toFixed(2)}`
   return `$${usd.toPrecision(2)}`
 }
 
 /** Formats a budget in whole or fractional dollars as given by the user: `$200`, `$12.50`. */
 export function formatBudgetUsd(usd: number): string {
-  return Number.isInteger(usd) ? `$${usd.toLocaleString("en-US")}` : `$${usd.toFixed(2)}`
+  return Number.isInteger(usd) ? `$${groupThousands(usd)}` : `$${usd.toFixed(2)}`
+}
+
+/** `1234567` → `1,234,567`. Not `toLocaleString`: loading Intl's number data costs ~15 ms of a 150 ms start. */
+export function groupThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",")
 }
 
 /** Short token counts: `950`, `12.3k`, `4.5M`. */

@@ -10,5 +10,8 @@ export function classifyContext(runtime: PoolRuntime, account: Account, modelCla
     account: { id: account.id, organizationId: org.organizationId, workspaceId: org.workspaceId },
     modelClass,
     cooldowns: runtime.store.state.cooldowns,
+    // The last outcome tells rotation-strategies at once that a success came after a transport fault (the
+    // fault's zero-length cooldown record is cleared only by a later, background write).
+    lastOutcome: runtime.store.state.accounts[account.id]?.lastOutcome,
   }
 }

@@ -369,7 +369,7 @@ export class PoolRuntime {
       accountId: account.id,
       label: account.label,
       reason: disabledReason,
-      message: `keyrelay: account "${account.label}" was disabled (${disabledReason}): ${reason} Re-enable it with \`keyrelay enable ${account.label}\` once fixed.`,
+      message: `keyrelay: account "${account.label}" was disabled (${disabledReason}): ${reason} Then re-enable it: \`keyrelay enable ${account.label}\`.`,
     })
   }
 

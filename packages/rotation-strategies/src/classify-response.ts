@@ -213,7 +213,7 @@ function auth(draft: Draft, input: ClassifyResponseInput, label: string): Classi
     "account",
     ladder(input, policyOf(input).auth),
     () =>
-      `${label}: Anthropic rejected this account's API key (malformed, revoked or expired). Replace the key, then enable the account again.`,
+      `${label}: Anthropic rejected this account's API key (malformed, revoked or expired). Replace the key.`,
   )
 }
 

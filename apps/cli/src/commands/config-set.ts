@@ -8,10 +8,10 @@ const configSet: CommandHandler = async (ctx, { positionals }) => {
   const [key, text] = positionals as [string, string | undefined]
   const value = text === undefined ? undefined : parseValue(key, text)
   // A nested setting (toasts.onSwitch) is written as its whole parent object, so it is read and written under one
-  // lock: an empty patch re-reads config.json under the lock and hands back the current settings.
+  // lock, after re-reading config.json under that lock.
   const config = await store.withLock(async () => {
-    const current = await store.updateConfig({})
-    return store.updateConfig(patchFor(current, key, value))
+    await store.reload()
+    return store.updateConfig(patchFor(store.config, key, value))
   })
   const now = getValue(config, key)
   if (ctx.flags.json) ctx.printJson({ version: JSON_SCHEMA_VERSION, key, value: now ?? null })

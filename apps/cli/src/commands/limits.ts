@@ -1,7 +1,7 @@
 import type { AccountCooldownStatus, AccountLimitStatus, AccountStatus } from "@keyrelay/pool-fetch"
 import { findAccount } from "../_account-ref.ts"
 import type { CommandHandler } from "../_commands.ts"
-import { formatAgo, formatCount, formatIn, isoOrNull } from "../_format.ts"
+import { formatAgo, formatCount, formatIn, groupThousands, isoOrNull } from "../_format.ts"
 import { cooldownJson, JSON_SCHEMA_VERSION, round, snapshotBuckets } from "../_json.ts"
 import { renderTable } from "../_table.ts"
 
@@ -53,7 +53,7 @@ function bucketText(
     !refilled && bucket.resetAt != null && remaining < bucket.limit
       ? ` (full ${formatIn(bucket.resetAt, now)})`
       : ""
-  const count = name === "requests" ? (n: number) => n.toLocaleString("en-US") : formatCount
+  const count = name === "requests" ? (n: number) => groupThousands(n) : formatCount
   return `${count(remaining)}/${count(bucket.limit)}${reset}`
 }
 

@@ -1,20 +1,37 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { byteSearch, indexOfByte } from "./_index-of-byte.ts"
+import { byteSearch, indexOfByte, nativeIndexOf } from "./_index-of-byte.ts"
 
 function naive(bytes: Uint8Array, byte: number, from: number): number {
   for (let i = from; i < bytes.length; i++) if (bytes[i] === byte) return i
   return -1
 }
 
-// The runtime's choice, and both candidates (the one without Buffer is what browsers get).
+// A Buffer whose indexOf only works on its own instances, as a polyfill's might.
+class PickyBuffer extends Uint8Array {
+  override indexOf(value: number, from?: number): number {
+    if (!(this instanceof PickyBuffer)) throw new TypeError("not a PickyBuffer")
+    return super.indexOf(value, from)
+  }
+}
+
+// The runtime's choice, and every candidate (the one without Buffer is what browsers get).
 const searches = {
   runtime: indexOfByte,
   buffer: byteSearch((globalThis as { Buffer?: unknown }).Buffer),
   uint8array: byteSearch(undefined),
+  "picky buffer": byteSearch(PickyBuffer),
 }
 
 describe("indexOfByte", () => {
+  it("searches with Buffer#indexOf where there is a Buffer (Node, Bun), else with Uint8Array#indexOf", () => {
+    const { Buffer } = globalThis as unknown as { Buffer: { prototype: { indexOf: unknown } } }
+    expect(nativeIndexOf(Buffer)).toBe(Buffer.prototype.indexOf)
+    expect(nativeIndexOf(undefined)).toBe(Uint8Array.prototype.indexOf)
+    expect(nativeIndexOf(PickyBuffer)).toBe(Uint8Array.prototype.indexOf)
+    expect(nativeIndexOf({ prototype: { indexOf: () => 0 } })).toBe(Uint8Array.prototype.indexOf)
+  })
+
   for (const [name, search] of Object.entries(searches)) {
     it(`(${name}) finds what a byte-by-byte search finds, in views at any offset of their buffer`, () => {
       fc.assert(

@@ -1,21 +1,46 @@
 // Where a byte next occurs, by the fastest native search the runtime has. Node's Buffer#indexOf is memchr;
 // V8's Uint8Array#indexOf (Node 20 to 24) is a byte-by-byte loop, ten times slower on a long line and slower
 // than a JavaScript loop once a search for CR is added. Bun's and browsers' Uint8Array#indexOf is memchr
-// already. Buffer#indexOf takes any Uint8Array (Node checks for an ArrayBufferView), and a Buffer polyfill
-// hands a number search to Uint8Array#indexOf, so every choice gives the same answer.
+// already. Node's and Bun's Buffer#indexOf take any Uint8Array as `this`; a Buffer that does not (some
+// polyfill) fails the check below and is not used.
 
 /** Finds the first `byte` in `bytes` at or after `from` (a non-negative integer); -1 when there is none. */
 export type ByteSearch = (bytes: Uint8Array, byte: number, from: number) => number
 
-type IndexOf = (this: Uint8Array, value: number, from: number) => number
+/** An `indexOf` method called with a Uint8Array as `this`. */
+export type IndexOf = (this: Uint8Array, value: number, from: number) => number
 
-/** The search to use where `Buffer` is the global Buffer constructor (undefined outside Node and Bun). */
-export function byteSearch(Buffer: unknown): ByteSearch {
+const PROBE = new Uint8Array([13, 10, 0, 10, 13])
+
+/**
+ * The method to search with where `Buffer` is the global Buffer constructor (undefined outside Node and Bun):
+ * Buffer#indexOf when it works on any Uint8Array, else Uint8Array#indexOf.
+ */
+export function nativeIndexOf(Buffer: unknown): IndexOf {
   const bufferIndexOf = (Buffer as { prototype?: { indexOf?: unknown } } | undefined)?.prototype?.indexOf
-  const indexOf = (
-    typeof bufferIndexOf === "function" ? bufferIndexOf : Uint8Array.prototype.indexOf
-  ) as IndexOf
+  return (worksOnUint8Array(bufferIndexOf) ? bufferIndexOf : Uint8Array.prototype.indexOf) as IndexOf
+}
+
+/** A {@link ByteSearch} by `nativeIndexOf(Buffer)`. */
+export function byteSearch(Buffer: unknown): ByteSearch {
+  const indexOf = nativeIndexOf(Buffer)
   return (bytes, byte, from) => indexOf.call(bytes, byte, from)
+}
+
+function worksOnUint8Array(indexOf: unknown): boolean {
+  if (typeof indexOf !== "function") return false
+  try {
+    const search = indexOf as IndexOf
+    return (
+      search.call(PROBE, 10, 0) === 1 &&
+      search.call(PROBE, 10, 2) === 3 &&
+      search.call(PROBE, 13, 1) === 4 &&
+      search.call(PROBE.subarray(1), 13, 0) === 3 &&
+      search.call(PROBE, 10, 4) === -1
+    )
+  } catch {
+    return false
+  }
 }
 
 /** See {@link ByteSearch}; chosen once, for this runtime. */

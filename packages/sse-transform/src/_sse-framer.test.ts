@@ -110,8 +110,8 @@ const stream = fc.array(bytePiece, { maxLength: 40 }).map(concat)
 const cuts = fc.array(fc.nat(), { maxLength: 12 })
 
 // Streams as the API sends them: LF line ends only, event names the observer tells apart and others, and data
-// lines from empty to several KiB (JSON, multi-byte text), so that chunks without any CR, and lines longer
-// than a chunk, come up in most runs. `withCR` lets a few CR or CRLF line ends in, anywhere.
+// lines from empty to several KiB (JSON, multi-byte text), so that every chunk is one without CR and lines
+// longer than a chunk come up in a good share of runs. `withCR` lets a few CR or CRLF line ends in, anywhere.
 const eventName = fc.constantFrom(
   "content_block_delta",
   "content_block_start",
@@ -126,10 +126,15 @@ const eventName = fc.constantFrom(
 )
 const noCR = (text: string) => text.replaceAll("\r", "")
 const dataValue = fc.oneof(
-  fc.string({ maxLength: 200 }),
-  fc.string({ unit: "grapheme", maxLength: 100 }).map(noCR),
-  fc.constantFrom('{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}'),
-  fc.nat({ max: 6000 }).map((n) => "x".repeat(n)),
+  { weight: 2, arbitrary: fc.string({ maxLength: 200 }) },
+  { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 100 }).map(noCR) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}',
+    ),
+  },
+  { weight: 2, arbitrary: fc.integer({ min: 500, max: 6000 }).map((n) => "x".repeat(n)) },
 )
 const lfLine = fc.oneof(
   {
@@ -151,7 +156,9 @@ const lfLine = fc.oneof(
       .map(([f, v]) => `${f}${v}\n`),
   },
 )
-const lfStream = fc.array(lfLine, { maxLength: 30 }).map((lines) => encoder.encode(lines.join("")))
+const lfStream = fc
+  .array(lfLine, { minLength: 1, maxLength: 30 })
+  .map((lines) => encoder.encode(lines.join("")))
 const withCR = fc
   .tuple(
     lfStream,
@@ -198,6 +205,20 @@ describe("SseFramer", () => {
       }),
       { numRuns: 2000 },
     )
+  })
+
+  it("generates what the properties below are meant to cover: LF-only streams, long lines, and a few CRs", () => {
+    const lf = fc.sample(lfStream, { numRuns: 200, seed: 42 })
+    expect(lf.every((bytes) => !bytes.includes(13))).toBe(true)
+    const longest = (bytes: Uint8Array) =>
+      Math.max(
+        ...new TextDecoder()
+          .decode(bytes)
+          .split("\n")
+          .map((l) => l.length),
+      )
+    expect(lf.filter((bytes) => longest(bytes) > 2000).length).toBeGreaterThan(60)
+    expect(fc.sample(withCR, { numRuns: 200, seed: 42 }).every((bytes) => bytes.includes(13))).toBe(true)
   })
 
   for (const [name, input] of [

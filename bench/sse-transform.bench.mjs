@@ -20,6 +20,7 @@
 // or:  node --expose-gc bench/sse-transform.bench.mjs --mb 200 --rounds 3 --other-rounds 2
 // To compare a change with an earlier build in the same run (same machine, same noise), build the earlier
 // version's package and pass its dist: --baseline path/to/sse-transform/dist adds lanes (b0) and (c0).
+// --lanes <regex> runs only the lanes whose names match (and (a), which every ratio refers to).
 import { spawnSync } from "node:child_process"
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
@@ -252,7 +253,7 @@ const mapperLane = (create) => () =>
     },
   })
 
-const lanes = {
+const allLanes = {
   "(a) pass-through TransformStream": () => new TransformStream(),
   "(a') pass-through stream pair": bareStreamPair,
   "(b) observer": observerLane(createStreamObserver),
@@ -306,6 +307,11 @@ const lanes = {
     })
   },
 }
+
+const lanePattern = new RegExp(stringArg("lanes") ?? ".")
+const lanes = Object.fromEntries(
+  Object.entries(allLanes).filter(([name]) => name.startsWith("(a)") || lanePattern.test(name)),
+)
 
 // Heap plus the memory of ArrayBuffers (where held-back bytes live).
 const memory = () => {

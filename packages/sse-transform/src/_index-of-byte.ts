@@ -1,8 +1,8 @@
-// Where a byte next occurs, by the fastest native search the runtime has. Node's Buffer#indexOf is memchr;
-// V8's Uint8Array#indexOf (Node 20 to 24) is a byte-by-byte loop, ten times slower on a long line and slower
-// than a JavaScript loop once a search for CR is added. Bun's and browsers' Uint8Array#indexOf is memchr
-// already. Node's and Bun's Buffer#indexOf take any Uint8Array as `this`; a Buffer that does not (some
-// polyfill) fails the check below and is not used.
+// Where a byte next occurs, by the fastest native search the runtime has. Node's Buffer#indexOf is memchr (30
+// GB/s and more over a long run, about 25 ns a call). V8's Uint8Array#indexOf, in Node 20, is a byte loop (2 to
+// 3 GB/s, about 35 ns a call): with it, and a search for CR added, the framer was slower than the JavaScript
+// loop it replaced. Bun's and browsers' Uint8Array#indexOf is memchr already. Node's and Bun's Buffer#indexOf
+// take any Uint8Array as `this`; a Buffer that does not (some polyfill) fails the probe below and is not used.
 
 /** Finds the first `byte` in `bytes` at or after `from` (a non-negative integer); -1 when there is none. */
 export type ByteSearch = (bytes: Uint8Array, byte: number, from: number) => number

@@ -18,17 +18,24 @@
 //
 // Run: pnpm bench sse-transform
 // or:  node --expose-gc bench/sse-transform.bench.mjs --mb 200 --rounds 3 --other-rounds 2
+// To compare a change with an earlier build in the same run (same machine, same noise), build the earlier
+// version's package and pass its dist: --baseline path/to/sse-transform/dist adds lanes (b0) and (c0).
+// --lanes <regex> runs only the lanes whose names match (and (a), which every ratio refers to).
 import { spawnSync } from "node:child_process"
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { dirname, join, resolve } from "node:path"
+import { fileURLToPath, pathToFileURL } from "node:url"
 import { createEventMapper, createStreamObserver } from "@keyrelay/sse-transform"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`)
   return i === -1 ? fallback : Number(process.argv[i + 1])
+}
+const stringArg = (name) => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i === -1 ? undefined : process.argv[i + 1]
 }
 const TOTAL_MB = arg("mb", 200)
 const ROUNDS = arg("rounds", 3)
@@ -42,6 +49,9 @@ if (typeof globalThis.gc !== "function") {
 // eventsource-parser is a devDependency of the package (its framing oracle), resolved from there.
 const requireFromPackage = createRequire(import.meta.resolve("@keyrelay/sse-transform"))
 const { createParser } = await import(requireFromPackage.resolve("eventsource-parser"))
+const baselineDist = stringArg("baseline")
+const baseline =
+  baselineDist === undefined ? undefined : await import(pathToFileURL(resolve(baselineDist, "index.js")).href)
 
 // ---- a realistic stream ------------------------------------------------------------------------------
 
@@ -222,30 +232,34 @@ function bareStreamPair() {
   return { readable, writable }
 }
 
-const lanes = {
+const observerLane = (create) => () => {
+  const observer = create()
+  observer.summary.then((s) => {
+    if (!s.sawMessageStop || s.usage.outputTokens !== 4_000_000) throw new Error("observer summary is wrong")
+  })
+  return observer
+}
+const mapperLane = (create) => () =>
+  create({
+    types: ["content_block_start"],
+    map(event) {
+      const block = event.data.content_block
+      if (block?.type !== "tool_use" || !renamed.has(block.name)) return undefined
+      renames++
+      return {
+        ...event,
+        data: { ...event.data, content_block: { ...block, name: renamed.get(block.name) } },
+      }
+    },
+  })
+
+const allLanes = {
   "(a) pass-through TransformStream": () => new TransformStream(),
   "(a') pass-through stream pair": bareStreamPair,
-  "(b) observer": () => {
-    const observer = createStreamObserver()
-    observer.summary.then((s) => {
-      if (!s.sawMessageStop || s.usage.outputTokens !== 4_000_000)
-        throw new Error("observer summary is wrong")
-    })
-    return observer
-  },
-  "(c) mapper, renaming tools": () =>
-    createEventMapper({
-      types: ["content_block_start"],
-      map(event) {
-        const block = event.data.content_block
-        if (block?.type !== "tool_use" || !renamed.has(block.name)) return undefined
-        renames++
-        return {
-          ...event,
-          data: { ...event.data, content_block: { ...block, name: renamed.get(block.name) } },
-        }
-      },
-    }),
+  "(b) observer": observerLane(createStreamObserver),
+  ...(baseline && { "(b0) observer, --baseline build": observerLane(baseline.createStreamObserver) }),
+  "(c) mapper, renaming tools": mapperLane(createEventMapper),
+  ...(baseline && { "(c0) mapper, --baseline build": mapperLane(baseline.createEventMapper) }),
   "(d) naive decode→parse→encode": () => {
     const decoder = new TextDecoder()
     let pending = ""
@@ -294,6 +308,11 @@ const lanes = {
   },
 }
 
+const lanePattern = new RegExp(stringArg("lanes") ?? ".")
+const lanes = Object.fromEntries(
+  Object.entries(allLanes).filter(([name]) => name.startsWith("(a)") || lanePattern.test(name)),
+)
+
 // Heap plus the memory of ArrayBuffers (where held-back bytes live).
 const memory = () => {
   const m = process.memoryUsage()
@@ -340,7 +359,7 @@ async function runLane(name, make, chunks, repeats = REPEATS) {
   const spent = process.cpuUsage(cpu)
   const cpuMs = (spent.user + spent.system) / 1000 - cpuPaused
   cpuPaused = 0
-  if (name.startsWith("(c)") && renames !== toolBlocksPerPattern * repeats) {
+  if (name.startsWith("(c") && renames !== toolBlocksPerPattern * repeats) {
     throw new Error(`the mapper renamed ${renames} tools, expected ${toolBlocksPerPattern * repeats}`)
   }
   if (bytes !== expected) throw new Error(`${name} passed ${bytes} bytes, expected ${expected}`)
@@ -427,6 +446,6 @@ if (only >= 0) {
   }
   writeFileSync(
     join(here, "results", "sse-transform.json"),
-    `${JSON.stringify({ node: process.version, totalMB: TOTAL_MB, meanEventBytes, results }, null, 2)}\n`,
+    `${JSON.stringify({ node: process.version, totalMB: TOTAL_MB, meanEventBytes, baseline: baselineDist, results }, null, 2)}\n`,
   )
 }

@@ -109,6 +109,72 @@ const bytePiece = fc.oneof(
 const stream = fc.array(bytePiece, { maxLength: 40 }).map(concat)
 const cuts = fc.array(fc.nat(), { maxLength: 12 })
 
+// Streams as the API sends them: LF line ends only, event names the observer tells apart and others, and data
+// lines from empty to several KiB (JSON, multi-byte text), so that every chunk is one without CR and lines
+// longer than a chunk come up in a good share of runs. `withCR` lets a few CR or CRLF line ends in, anywhere.
+const eventName = fc.constantFrom(
+  "content_block_delta",
+  "content_block_start",
+  "message_start",
+  "message_delta",
+  "message_stop",
+  "error",
+  "ping",
+  "message",
+  "x",
+  "",
+)
+const noCR = (text: string) => text.replaceAll("\r", "")
+const dataValue = fc.oneof(
+  { weight: 2, arbitrary: fc.string({ maxLength: 200 }) },
+  { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 100 }).map(noCR) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}',
+    ),
+  },
+  { weight: 2, arbitrary: fc.integer({ min: 500, max: 6000 }).map((n) => "x".repeat(n)) },
+)
+const lfLine = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.tuple(fc.constantFrom("data: ", "data:"), dataValue).map(([f, v]) => `${f}${v}\n`),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.tuple(fc.constantFrom("event: ", "event:"), eventName).map(([f, v]) => `${f}${v}\n`),
+  },
+  { weight: 3, arbitrary: fc.constant("\n") },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom("id: ", ": ping", "retry: ", "x: ", "data", "event", "\uFEFF"),
+        fc.string({ maxLength: 8 }),
+      )
+      .map(([f, v]) => `${f}${v}\n`),
+  },
+)
+const lfStream = fc
+  .array(lfLine, { minLength: 1, maxLength: 30 })
+  .map((lines) => encoder.encode(lines.join("")))
+const withCR = fc
+  .tuple(
+    lfStream,
+    fc.array(fc.tuple(fc.nat(), fc.constantFrom("\r", "\r\n")), { minLength: 1, maxLength: 3 }),
+  )
+  .map(([bytes, ends]) => {
+    const parts: Uint8Array[] = []
+    let from = 0
+    for (const at of ends.map(([n]) => n % (bytes.length + 1)).sort((a, b) => a - b)) {
+      parts.push(bytes.subarray(from, at))
+      from = at
+    }
+    parts.push(bytes.subarray(from))
+    return concat(parts.flatMap((part, i) => (i === 0 ? [part] : [encoder.encode(ends[i - 1]![1]), part])))
+  })
+
 describe("SseFramer", () => {
   it("frames any input like eventsource-parser, however it is split", () => {
     fc.assert(
@@ -140,6 +206,55 @@ describe("SseFramer", () => {
       { numRuns: 2000 },
     )
   })
+
+  it("generates what the properties below are meant to cover: LF-only streams, long lines, and a few CRs", () => {
+    const lf = fc.sample(lfStream, { numRuns: 200, seed: 42 })
+    expect(lf.every((bytes) => !bytes.includes(13))).toBe(true)
+    const longest = (bytes: Uint8Array) =>
+      Math.max(
+        ...new TextDecoder()
+          .decode(bytes)
+          .split("\n")
+          .map((l) => l.length),
+      )
+    expect(lf.filter((bytes) => longest(bytes) > 2000).length).toBeGreaterThan(60)
+    expect(fc.sample(withCR, { numRuns: 200, seed: 42 }).every((bytes) => bytes.includes(13))).toBe(true)
+  })
+
+  for (const [name, input] of [
+    ["LF only, as the API sends them", lfStream],
+    ["with a few CR or CRLF line ends", withCR],
+  ] as const) {
+    it(`frames streams ${name} like eventsource-parser, however they are split`, () => {
+      fc.assert(
+        fc.property(input, cuts, (bytes, at) => {
+          const expected = oracle([bytes]).map(({ type, data, id }) => ({ type, data, id }))
+          const chunks = splitAt(bytes, at)
+          expect(frame(chunks).events.map(({ type, data, id }) => ({ type, data, id }))).toEqual(expected)
+          expect(frame(chunks).boundaries).toEqual(frame([bytes]).boundaries)
+        }),
+        { numRuns: 400 },
+      )
+    })
+
+    it(`keeps the data it wants from streams ${name} when it skips the rest`, () => {
+      fc.assert(
+        fc.property(input, cuts, (bytes, at) => {
+          const all = frame([bytes]).events
+          const some = frame(splitAt(bytes, at), Number.POSITIVE_INFINITY, [
+            "content_block_delta",
+            "message",
+            "x",
+          ]).events
+          expect(some.map((e) => e.type)).toEqual(all.map((e) => e.type))
+          some.forEach((event, i) => {
+            if (!event.lost) expect(event.data).toBe(all[i]!.data)
+          })
+        }),
+        { numRuns: 300 },
+      )
+    })
+  }
 
   it("keeps no data of an unwanted event, even split across chunks, and says so if its name changes", () => {
     const text = `event: skip\ndata: ${"z".repeat(300)}\n\nevent: skip\ndata: 1\nevent: keep\n\nevent: keep\ndata: 2\n\n`

@@ -13,13 +13,14 @@
 // The framer keeps no reference to a pushed chunk once push() returns (what it still needs is copied),
 // because the reader downstream may transfer the chunk's buffer by then.
 
+import { indexOfByte } from "./_index-of-byte.ts"
+
 const LF = 10
 const CR = 13
 const COLON = 58
 const SPACE = 32
 const BOM = [0xef, 0xbb, 0xbf] as const
 const EMPTY = new Uint8Array(0)
-const NO_WORDS = new Int32Array(0)
 const MESSAGE = new TextEncoder().encode("message")
 
 /** Receives the framer's boundaries, in stream order. */
@@ -179,21 +180,28 @@ export class SseFramer {
       this.#endPartialLine(next)
       pos = next
     }
-    // A view of the chunk's whole, aligned 4-byte words, for the line-end search below.
-    const skew = (4 - (chunk.byteOffset & 3)) & 3
-    const words =
-      len - skew >= 8 ? new Int32Array(chunk.buffer, chunk.byteOffset + skew, (len - skew) >>> 2) : NO_WORDS
-    const head = words === NO_WORDS ? len : skew
+    // The next CR and LF at or after `pos` (`len` when there is none), each searched for again only once
+    // `pos` has passed it: a stream without CR (the API sends LF) costs one search for CR per chunk.
+    let nextCR = -1
+    let nextLF = -1
     for (;;) {
       if (chunk[pos] === LF && this.#partBytes === 0) {
         // A blank line, the end of nearly every event: no search needed.
         this.#dispatch(++pos)
         continue
       }
-      const end = lineEnd(chunk, words, head, pos)
-      if (end === -1) break
+      if (nextLF < pos) {
+        nextLF = indexOfByte(chunk, LF, pos)
+        if (nextLF === -1) nextLF = len
+      }
+      if (nextCR < pos) {
+        nextCR = indexOfByte(chunk, CR, pos)
+        if (nextCR === -1) nextCR = len
+      }
+      const end = Math.min(nextCR, nextLF)
+      if (end === len) break
       let next = end + 1
-      if (chunk[end] === CR) {
+      if (end === nextCR) {
         if (next === len) {
           // A CR that ends the chunk: whether an LF follows is only known from the next chunk.
           this.#appendPartial(chunk, pos, end)
@@ -390,6 +398,11 @@ export class SseFramer {
       this.#part = EMPTY
       return
     }
+    if (at === 0 && n >= 5 && isDataField(buf, s) && this.#ignoresData()) {
+      // A data line nobody will read: that it is one is all that matters, so none of it is copied.
+      this.#partSkip = true
+      return
+    }
     let part = this.#part
     if (this.#partBytes > part.length) {
       part = new Uint8Array(Math.min(Math.max(256, this.#partBytes * 2), this.#maxEventBytes + 7))
@@ -401,15 +414,15 @@ export class SseFramer {
     } else {
       part.set(buf.subarray(s, e), at)
     }
-    if (
-      at < 5 &&
-      this.#partBytes >= 5 &&
-      isDataField(part) &&
-      (this.#lost || this.#skipped || !this.#sink.wantsData())
-    ) {
-      // A data line nobody will read: that it is one is all that matters, so the rest is not copied.
+    if (at < 5 && this.#partBytes >= 5 && isDataField(part, 0) && this.#ignoresData()) {
+      // The same, for a line whose first bytes came in pieces: the rest is not copied.
       this.#partSkip = true
     }
+  }
+
+  // Whether the data of the block being assembled will not be kept.
+  #ignoresData(): boolean {
+    return this.#lost || this.#skipped || !this.#sink.wantsData()
   }
 
   #endPartialLine(next: number): void {
@@ -466,48 +479,13 @@ export class SseFramer {
   }
 }
 
-/** Whether `line` starts with `data:`. */
-function isDataField(line: Uint8Array): boolean {
-  return line[0] === 100 && line[1] === 97 && line[2] === 116 && line[3] === 97 && line[4] === COLON
-}
-
-/**
- * The index of the first LF or CR in `bytes` at or after `from`, or -1. `words` views the whole aligned 4-byte
- * words of `bytes` from offset `head`; they are tested two at a time (a word with no byte below 14 holds no
- * line end), several times faster than a native indexOf per line on short lines.
- */
-function lineEnd(bytes: Uint8Array, words: Int32Array, head: number, from: number): number {
-  const len = bytes.length
-  const count = words.length
-  const wordsEnd = head + (count << 2)
-  let i = from
-  if (i < wordsEnd) {
-    const aligned = i <= head ? head : head + (((i - head + 3) >>> 2) << 2)
-    for (; i < aligned; i++) {
-      const b = bytes[i]
-      if (b === LF || b === CR) return i
-    }
-    let w = (i - head) >>> 2
-    for (; w + 1 < count; w += 2) {
-      const x = words[w]!
-      const y = words[w + 1]!
-      if ((((x - 0x0e0e0e0e) & ~x) | ((y - 0x0e0e0e0e) & ~y)) & 0x80808080) {
-        const at = head + (w << 2)
-        for (let j = at; j < at + 8; j++) {
-          const b = bytes[j]
-          if (b === LF || b === CR) return j
-        }
-      }
-    }
-    for (let at = head + (w << 2); at < wordsEnd; at++) {
-      const b = bytes[at]
-      if (b === LF || b === CR) return at
-    }
-    i = wordsEnd
-  }
-  for (; i < len; i++) {
-    const b = bytes[i]
-    if (b === LF || b === CR) return i
-  }
-  return -1
+/** Whether the line at `s` in `bytes` starts with `data:`. */
+function isDataField(bytes: Uint8Array, s: number): boolean {
+  return (
+    bytes[s] === 100 &&
+    bytes[s + 1] === 97 &&
+    bytes[s + 2] === 116 &&
+    bytes[s + 3] === 97 &&
+    bytes[s + 4] === COLON
+  )
 }

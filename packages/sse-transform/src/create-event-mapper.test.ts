@@ -36,6 +36,14 @@ function renameTool(from: string, to: string) {
   })
 }
 
+/** Every chunk `readable` yields, as it yields them. */
+async function collectReads(readable: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
+  const reads: Uint8Array[] = []
+  const reader = readable.getReader()
+  for (let read = await reader.read(); !read.done; read = await reader.read()) reads.push(read.value)
+  return reads
+}
+
 /** The events of a transcript as raw text blocks, each with its blank line. */
 function blocks(text: string): string[] {
   return text.split(/(?<=\n\n)/)
@@ -211,6 +219,23 @@ describe("createEventMapper", () => {
     expect(decode((await reader.read()).value!)).toBe(
       'event: content_block_start\ndata: {"content_block":{"type":"tool_use","name":"weather.get"}}\n\n',
     )
+  })
+
+  it("hands what one small write gives to the reader as one chunk, and a large one as views of it", async () => {
+    const tool = (name: string) =>
+      `event: content_block_start\ndata: {"content_block":{"type":"tool_use","name":"${name}"}}\n\n`
+    const delta = 'event: content_block_delta\ndata: {"delta":{"type":"text_delta","text":"hi"}}\n\n'
+    const small = utf8.encode(`${delta}${tool("get_weather")}${delta}${tool("get_weather")}${delta}`)
+    const expected = decode(small).replaceAll('"get_weather"', '"weather.get"')
+    const reads = await collectReads(streamOf([small]).pipeThrough(renameTool("get_weather", "weather.get")))
+    expect(reads.map(decode)).toEqual([expected])
+
+    const large = utf8.encode(`${delta.repeat(100)}${tool("get_weather")}${delta.repeat(100)}`)
+    const pieces = await collectReads(streamOf([large]).pipeThrough(renameTool("get_weather", "weather.get")))
+    expect(pieces).toHaveLength(3)
+    expect(pieces[0]!.buffer).toBe(large.buffer)
+    expect(pieces[2]!.buffer).toBe(large.buffer)
+    expect(decode(concat(pieces))).toBe(decode(large).replace('"get_weather"', '"weather.get"'))
   })
 
   it("passes a 10 MB line unchanged", async () => {

@@ -46,15 +46,16 @@ export interface EventMapper {
 
 const encoder = new TextEncoder()
 const KEEP: unique symbol = Symbol("keep")
-// Held-back pieces up to this size are joined into one chunk for the reader; larger ones go out as they are.
-const JOIN_LIMIT = 64 * 1024
+// What one write hands on goes to the reader as one chunk when it comes to at most this many bytes, as it does
+// from a live stream: so small a copy costs less than a read per piece. Larger output goes out in its pieces,
+// views of the chunk written, so that bulk input is never copied (and never leaves copies for the GC).
+const JOIN_LIMIT = 4 * 1024
 
-function join(parts: Uint8Array[]): Uint8Array {
-  let length = 0
-  for (const part of parts) length += part.length
+function join(parts: readonly Uint8Array[], length: number): Uint8Array {
   const joined = new Uint8Array(length)
   let at = 0
-  for (const part of parts) {
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!
     joined.set(part, at)
     at += part.length
   }
@@ -114,20 +115,34 @@ export function createEventMapper(options: EventMapperOptions): EventMapper {
   let carryBytes = 0
   let carryKept = false // the block in `carry` has finished unchanged, so `carry` goes out with the next run
   let released = false // the current block is passed on as it arrives (not for `map`, or too large to hold)
-  let out!: (bytes: Uint8Array) => void
+  // What the current write hands on, in order; see JOIN_LIMIT.
+  let outParts: Uint8Array[] = []
+  let outBytes = 0
+  const out = (bytes: Uint8Array): void => {
+    outParts.push(bytes)
+    outBytes += bytes.length
+  }
+  const flush = (enqueue: (bytes: Uint8Array) => void): void => {
+    const parts = outParts
+    if (parts.length === 0) return
+    outParts = []
+    if (parts.length === 1) {
+      enqueue(parts[0]!)
+    } else if (outBytes <= JOIN_LIMIT) {
+      enqueue(join(parts, outBytes))
+    } else {
+      for (const part of parts) enqueue(part)
+    }
+    outBytes = 0
+  }
 
   const emitRun = (upTo: number): void => {
     if (carryKept) {
       carryKept = false
       if (carry.length > 0) {
-        const parts = carry
+        for (const part of carry) out(part)
         carry = []
-        if (upTo > emitted) parts.push(chunk.subarray(emitted, upTo))
-        if (parts.length === 1 || carryBytes > JOIN_LIMIT) {
-          for (const part of parts) out(part)
-        } else {
-          out(join(parts))
-        }
+        if (upTo > emitted) out(chunk.subarray(emitted, upTo))
         carryBytes = 0
         emitted = upTo
         return
@@ -218,15 +233,14 @@ export function createEventMapper(options: EventMapperOptions): EventMapper {
   return createTransformPair({
     write(bytes, enqueue) {
       if (bytes.length === 0) return
-      out = enqueue
       chunk = bytes
       emitted = 0
       blockStart = 0
       framer.push(bytes)
       endChunk()
+      flush(enqueue)
     },
     close(enqueue) {
-      out = enqueue
       chunk = new Uint8Array(0)
       emitted = 0
       blockStart = 0
@@ -234,9 +248,12 @@ export function createEventMapper(options: EventMapperOptions): EventMapper {
       // Whatever is left (an event without data, a comment) goes out as it came.
       carryKept = true
       emitRun(0)
+      flush(enqueue)
     },
     stop() {
       carry = []
+      outParts = []
+      outBytes = 0
     },
   })
 }

@@ -41,7 +41,10 @@ export type StoreEvent =
   | { type: "change"; files: StoreFileName[]; external: boolean }
   | { type: "problem"; problem: StoreProblem }
 
-/** The runtime state every process shares: per-account health, cooldowns, rate-limit snapshots. */
+/**
+ * The runtime state every process shares: per-account health, cooldowns, rate-limit snapshots. Its maps have no
+ * prototype (their keys come from outside), so `state.cooldowns[key]` never finds an inherited member.
+ */
 export type RuntimeStateView = Readonly<Omit<StateFile, "version">>
 
 /** A token slot's content: the value (redacted in logs), when it was written, when it expires. */

@@ -2,6 +2,7 @@ import * as v from "valibot"
 import { type AccountsFile, accountsFileSpec, type StoredAccount } from "./_accounts-file.ts"
 import { buildAccount, newRuleId, patchAccount } from "./_build-account.ts"
 import { type ConfigFile, configFileSpec, configSchema, type StoreConfig } from "./_config-file.ts"
+import { copyData, dictionary } from "./_dictionary.ts"
 import { flushOnExit } from "./_exit-hooks.ts"
 import { path } from "./_node-builtins.ts"
 import { ReentrantLock } from "./_reentrant-lock.ts"
@@ -69,7 +70,7 @@ function freeze<T>(value: T): T {
 }
 
 function snapshotOf(accounts: AccountsFile, id: string): Account {
-  return freeze(structuredClone(accounts.accounts.find((a) => a.id === id)!))
+  return freeze(copyData(accounts.accounts.find((a) => a.id === id)!))
 }
 
 class Store implements AccountStore {
@@ -164,7 +165,7 @@ class Store implements AccountStore {
       const secrets = Object.entries(loaded.secrets ?? {})
       if (secrets.length > 0) {
         await this.#refreshLocked(["secrets.json"])
-        const next = structuredClone(this.#secrets)
+        const next = copyData(this.#secrets)
         for (const [ref, value] of secrets) next.entries[ref] = { value, updatedAt: this.#now() }
         await this.#files.write(secretsFileSpec, next)
         this.#secrets = next
@@ -207,7 +208,7 @@ class Store implements AccountStore {
 
   #setAccounts(accounts: AccountsFile): void {
     this.#accounts = accounts
-    this.#accountView = freeze(structuredClone(accounts.accounts))
+    this.#accountView = freeze(copyData(accounts.accounts))
     const now = this.#now()
     this.#runtime.forget((state, days) => {
       pruneState(state, now, this.#isRemoved)
@@ -333,8 +334,8 @@ class Store implements AccountStore {
     this.#assertOpen()
     const result = await this.withLock(async () => {
       await this.#refreshLocked(["accounts.json", "secrets.json"])
-      const accounts = structuredClone(this.#accounts)
-      const secrets = structuredClone(this.#secrets)
+      const accounts = copyData(this.#accounts)
+      const secrets = copyData(this.#secrets)
       const outcome = await change(accounts, secrets, this.#now())
       if (outcome.unchanged) return outcome.result
       if (outcome.secrets) {
@@ -507,7 +508,7 @@ class Store implements AccountStore {
         if (next === null) await this.#keychains.delete(account, ref)
         else await this.#keychains.put(account, ref, next.value, next.expiresAt, this.#secrets)
       } else {
-        const secrets = structuredClone(this.#secrets)
+        const secrets = copyData(this.#secrets)
         if (next === null) delete secrets.entries[ref]
         else await this.#keychains.put(account, ref, next.value, next.expiresAt, secrets)
         await this.#files.write(secretsFileSpec, secrets)
@@ -597,7 +598,9 @@ class Store implements AccountStore {
     this.#assertOpen()
     await this.withLock(async () => {
       await this.#refreshLocked(["config.json"])
-      const merged: Record<string, unknown> = { ...this.#config.config }
+      // Without a prototype: a `__proto__` key of a patch parsed from JSON stays a key (refused as unknown)
+      // instead of becoming the prototype, whose fields the schema would read as settings.
+      const merged: Record<string, unknown> = Object.assign(dictionary(), this.#config.config)
       for (const [key, value] of Object.entries(patch)) {
         if (value === undefined) delete merged[key]
         else merged[key] = value

@@ -14,6 +14,9 @@ import {
   utcDay,
 } from "./merge-runtime-state.ts"
 
+/** Read through a variable: written out, `x.__proto__` is the prototype accessor to a linter. */
+const PROTO = "__proto__"
+
 const cooldown = fc.record({
   until: fc.integer({ min: 0, max: 20 }),
   class: fc.constantFrom("rate-limit", "credit"),
@@ -132,6 +135,52 @@ describe("pruning", () => {
     pruneUsage(days, "2026-01-01", (id) => id === "acc_gggggggggggggggg")
     expect(Object.keys(days)).toEqual(["2026-05-01"])
     expect(Object.keys(days["2026-05-01"]!)).toEqual(["acc_kkkkkkkkkkkkkkkk"])
+  })
+})
+
+describe("maps keyed by outside names", () => {
+  const NAMES = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty"]
+
+  it("keeps usage cells under any name apart, in an ordinary object or one without a prototype", () => {
+    for (const days of [{}, Object.create(null)] as UsageFile["days"][]) {
+      for (const [i, name] of NAMES.entries()) {
+        usageCell(days, "2026-01-01", name, name, name).inputTokens += i + 1
+        usageCell(days, "2026-01-01", "acc_kkkkkkkkkkkkkkkk", name, "-").inputTokens += 10 * (i + 1)
+      }
+      expect(({} as Record<string, unknown>).inputTokens).toBeUndefined()
+      const day = days["2026-01-01"]!
+      expect(Object.keys(day).sort()).toEqual([...NAMES, "acc_kkkkkkkkkkkkkkkk"].sort())
+      for (const [i, name] of NAMES.entries()) {
+        expect(Object.hasOwn(day, name)).toBe(true)
+        expect(day[name]![name]![name]!.inputTokens).toBe(i + 1)
+        expect(day.acc_kkkkkkkkkkkkkkkk![name]!["-"]!.inputTokens).toBe(10 * (i + 1))
+      }
+      const total: UsageFile["days"] = {}
+      addUsageInto(total, days)
+      addUsageInto(total, days)
+      expect(total["2026-01-01"]![PROTO]![PROTO]![PROTO]!.inputTokens).toBe(2)
+    }
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain("inputTokens")
+  })
+
+  it("merges state under any name as own entries of an ordinary object", () => {
+    const c: Cooldown = { until: 5, class: "x", reason: "r", level: 1, since: 0 }
+    // As JSON.parse hands them over: `__proto__` is an own key.
+    const part = {
+      accounts: JSON.parse('{"__proto__":{"lastUsedAt":1},"constructor":{"lastUsedAt":2}}'),
+      cooldowns: JSON.parse(`{"__proto__":${JSON.stringify(c)},"constructor":${JSON.stringify(c)}}`),
+      rateLimits: JSON.parse('{"__proto__":{"observedAt":1}}'),
+    }
+    const target = { accounts: {}, cooldowns: {}, rateLimits: {} }
+    mergeStateInto(target, part)
+    mergeStateInto(target, part)
+    for (const map of [target.accounts, target.cooldowns, target.rateLimits])
+      expect(Object.getPrototypeOf(map)).toBe(Object.prototype)
+    expect(Object.keys(target.accounts)).toEqual(["__proto__", "constructor"])
+    expect(Object.keys(target.cooldowns)).toEqual(["__proto__", "constructor"])
+    expect(Object.keys(target.rateLimits)).toEqual(["__proto__"])
+    expect(JSON.parse(JSON.stringify(target))).toEqual(JSON.parse(JSON.stringify(part)))
+    expect(({} as Record<string, unknown>).until).toBeUndefined()
   })
 })
 

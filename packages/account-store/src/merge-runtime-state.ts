@@ -1,3 +1,4 @@
+import { dictionary, getOwn, ownOrCreate, setOwn } from "./_dictionary.ts"
 import type { AccountState, Cooldown, RateLimitSnapshot, StateFile } from "./_state-file.ts"
 import type { UsageCounters, UsageFile } from "./_usage-file.ts"
 
@@ -103,13 +104,13 @@ export function mergeStateInto(
   incoming: Omit<StateFile, "version">,
 ): void {
   for (const [id, state] of Object.entries(incoming.accounts)) {
-    target.accounts[id] = mergeAccountState(target.accounts[id], state)
+    setOwn(target.accounts, id, mergeAccountState(getOwn(target.accounts, id), state))
   }
   for (const [key, cooldown] of Object.entries(incoming.cooldowns)) {
-    target.cooldowns[key] = mergeCooldown(target.cooldowns[key], cooldown)!
+    setOwn(target.cooldowns, key, mergeCooldown(getOwn(target.cooldowns, key), cooldown)!)
   }
   for (const [key, snapshot] of Object.entries(incoming.rateLimits)) {
-    target.rateLimits[key] = newestSnapshot(target.rateLimits[key], snapshot)
+    setOwn(target.rateLimits, key, newestSnapshot(getOwn(target.rateLimits, key), snapshot))
   }
 }
 
@@ -147,14 +148,10 @@ export function usageCell(
   model: string,
   project: string,
 ): UsageCounters {
-  days[day] ??= {}
-  const byAccount = days[day]
-  byAccount[accountId] ??= {}
-  const byModel = byAccount[accountId]
-  byModel[model] ??= {}
-  const byProject = byModel[model]
-  byProject[project] ??= emptyCounters()
-  return byProject[project]
+  const byAccount = ownOrCreate(days, day, dictionary<UsageFile["days"][string][string]>)
+  const byModel = ownOrCreate(byAccount, accountId, dictionary<UsageFile["days"][string][string][string]>)
+  const byProject = ownOrCreate(byModel, model, dictionary<UsageCounters>)
+  return ownOrCreate(byProject, project, emptyCounters)
 }
 
 /** Adds usage deltas into `target` (sums: two processes' deltas both count, nothing is lost or doubled). */

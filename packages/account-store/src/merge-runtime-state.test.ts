@@ -67,6 +67,35 @@ describe("mergeCooldown", () => {
     expect(mergeCooldown(base, { ...base, level: 3 })!.level).toBe(3)
     expect(mergeCooldown({ ...base, level: 3 }, base)!.level).toBe(3)
   })
+
+  it("keeps the later until with its class, reason and since, and the higher level of the two", () => {
+    const ended: Cooldown = { until: 1_000, class: "credit", reason: "step 3", level: 3, since: 0 }
+    const later: Cooldown = { until: 9_000, class: "rate-limit", reason: "429", level: 1, since: 8_000 }
+    expect(mergeCooldown(ended, later)).toEqual({ ...later, level: 3 })
+    expect(mergeCooldown(later, ended)).toEqual({ ...later, level: 3 })
+    expect(mergeCooldown(undefined, later)).toBe(later)
+    expect(mergeCooldown(later, undefined)).toBe(later)
+  })
+
+  it("is commutative, associative and idempotent, never shortens and never lowers the level", () => {
+    const merge = (a: Cooldown, b: Cooldown) => mergeCooldown(a, b)!
+    fc.assert(
+      fc.property(cooldown, cooldown, cooldown, (a, b, c) => {
+        const ab = merge(a, b)
+        expect(merge(b, a)).toEqual(ab)
+        expect(merge(merge(a, b), c)).toEqual(merge(a, merge(b, c)))
+        expect(merge(a, a)).toEqual(a)
+        expect(merge(ab, b)).toEqual(ab)
+        expect(ab.until).toBe(Math.max(a.until, b.until))
+        expect(ab.level).toBe(Math.max(a.level, b.level))
+        // Everything but the level comes whole from one record whose until is the later one.
+        const { level: _, ...rest } = ab
+        const sources = [a, b].filter((x) => x.until === ab.until).map(({ level: _l, ...r }) => r)
+        expect(sources).toContainEqual(rest)
+      }),
+      { numRuns: 2_000 },
+    )
+  })
 })
 
 describe("mergeStateInto", () => {

@@ -3,20 +3,26 @@ import type { AccountState, Cooldown, RateLimitSnapshot, StateFile } from "./_st
 import type { UsageCounters, UsageFile } from "./_usage-file.ts"
 
 /**
- * The cooldown that wins when two processes disagree: the later `until` (a cooldown is never shortened by a
- * merge), and on a tie the higher escalation `level`. rotation-strategies exports the same rule; this is the copy
- * the store needs without depending on a sibling. Remaining ties are broken by a fixed order.
+ * Merges two records of one cooldown key, as two processes that disagree must: the later `until` wins with its
+ * `class`, `reason` and `since` (a cooldown is never shortened), and the higher `level` of the two is kept (an
+ * escalation is never lost). rotation-strategies' `mergeCooldown` is the same rule; this is the copy the store
+ * needs without depending on a sibling. Where rotation-strategies lets `incoming` win an exact tie of `until`, a
+ * fixed order (`since`, then `class`, then `reason`) decides here, so that the merge is commutative, associative
+ * and idempotent and every process converges on the same record whatever order they flush in.
  *
  * @example
  * ```ts
- * mergeCooldown({ until: 10, level: 1, ... }, { until: 20, level: 0, ... }).until // 20
+ * const ended = { until: 1_000, level: 3, class: "credit", reason: "credit balance too low", since: 0 }
+ * const later = { until: 9_000, level: 1, class: "credit", reason: "credit balance too low", since: 8_000 }
+ * mergeCooldown(ended, later) // { ...later, level: 3 }
  * ```
  */
 export function mergeCooldown(a: Cooldown | undefined, b: Cooldown | undefined): Cooldown | undefined {
   if (a === undefined) return b
   if (b === undefined) return a
-  // A total order down to the last field, so every process converges on the same record whatever the order.
-  return greater(a, b, COOLDOWN_ORDER)
+  const later = greater(a, b, COOLDOWN_ORDER)
+  const level = Math.max(a.level, b.level)
+  return later.level === level ? later : { ...later, level }
 }
 
 /** JSON with keys sorted at every level, so equal content compares equal whatever order it was built in. */
@@ -56,9 +62,9 @@ const OUTCOME_ORDER = [
   (o: Outcome) => o.status,
   (o: Outcome) => o.reason,
 ] as const
+// Without `level`: it is merged on its own (the maximum), whichever record carries the rest.
 const COOLDOWN_ORDER = [
   (c: Cooldown) => c.until,
-  (c: Cooldown) => c.level,
   (c: Cooldown) => c.since,
   (c: Cooldown) => c.class,
   (c: Cooldown) => c.reason,
@@ -96,7 +102,7 @@ export function mergeAccountState(a: AccountState | undefined, b: AccountState):
 
 /**
  * Folds `incoming` into `target` by the cross-process rules: health and bucket by newest `updatedAt`, last use by
- * maximum, cooldowns by later `until`, rate-limit snapshots by newest `observedAt`, exact ties by a fixed order.
+ * maximum, cooldowns by `mergeCooldown`, rate-limit snapshots by newest `observedAt`, exact ties by a fixed order.
  * Commutative, associative and idempotent, so the order in which processes flush does not matter.
  */
 export function mergeStateInto(

@@ -5,6 +5,7 @@ import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-er
 import {
   addCounters,
   addUsageInto,
+  type CooldownMemory,
   emptyCounters,
   mergeAccountState,
   mergeStateInto,
@@ -76,6 +77,16 @@ function count(value: number | undefined, field: string): number {
   return Math.round(value)
 }
 
+/** What `RuntimeState` needs from the store. */
+export interface RuntimeStateOptions {
+  /** The store's clock. */
+  now: () => number
+  /** How long an ended cooldown is remembered (see `CooldownMemory`). */
+  forgetCooldownsAfterMs: number
+  /** A day of usage read from disk failed its check. */
+  onInvalidUsage?: () => void
+}
+
 /**
  * The in-memory runtime state of one process: a view (what was last read from disk plus this process's changes)
  * and the pending changes not yet written. Recording touches memory only. Every map in it is a `dictionary()`:
@@ -92,14 +103,22 @@ export class RuntimeState {
   /** Days of `#usage` read from disk and not validated yet. */
   #unchecked = new Set<string>()
   readonly #onInvalidUsage: () => void
+  readonly #now: () => number
+  readonly #forgetAfterMs: number
   #pending = emptyPending()
   #pendingUsage: UsageFile["days"] = dictionary()
   #hasState = false
   #hasUsage = false
   inflight: Batch | undefined
 
-  constructor(onInvalidUsage: () => void = () => {}) {
-    this.#onInvalidUsage = onInvalidUsage
+  constructor(options: RuntimeStateOptions) {
+    this.#now = options.now
+    this.#forgetAfterMs = options.forgetCooldownsAfterMs
+    this.#onInvalidUsage = options.onInvalidUsage ?? (() => {})
+  }
+
+  memory(now = this.#now()): CooldownMemory {
+    return { now, forgetAfterMs: this.#forgetAfterMs }
   }
 
   /**
@@ -156,8 +175,9 @@ export class RuntimeState {
         cooldowns: record.cooldowns ?? dictionary(),
         rateLimits: record.rateLimits ?? dictionary(),
       }
-      mergeStateInto(this.#pending, partial)
-      mergeStateInto(this.state, partial)
+      const memory = this.memory(now)
+      mergeStateInto(this.#pending, partial, memory)
+      mergeStateInto(this.state, partial, memory)
     }
     this.#hasState = true
   }
@@ -210,7 +230,7 @@ export class RuntimeState {
   restore(batch: Batch): void {
     if (this.inflight === batch) this.inflight = undefined
     if (batch.hasState && !batch.stateCommitted) {
-      mergeStateInto(batch.state, this.#pending)
+      mergeStateInto(batch.state, this.#pending, this.memory())
       this.#pending = batch.state
       this.#hasState = true
     }
@@ -244,7 +264,7 @@ export class RuntimeState {
 
   /** Replaces the view with what is on disk, then re-applies this process's unwritten changes on top. */
   replaceState(disk: StateFile): void {
-    mergeStateInto(disk, this.#pending)
+    mergeStateInto(disk, this.#pending, this.memory())
     this.state = disk
   }
 

@@ -53,6 +53,7 @@ const SPECS = {
 } as const
 const FILE_NAMES = Object.keys(SPECS) as StoreFileName[]
 const SLOT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+const DAY_MS = 86_400_000
 
 function notFound(id: string): AccountStoreError {
   return new AccountStoreError(
@@ -80,7 +81,7 @@ class Store implements AccountStore {
   readonly #now: () => number
   readonly #intervalMs: number
   readonly #keychains: SecretPlacement
-  readonly #runtime = new RuntimeState(() => this.#recheckUsage())
+  readonly #runtime: RuntimeState
   readonly #lock: ReentrantLock
   readonly #listeners = new Set<(event: StoreEvent) => void>()
   #accounts: AccountsFile = SPECS["accounts.json"].empty()
@@ -101,6 +102,11 @@ class Store implements AccountStore {
     this.home = home
     this.#now = options.now ?? Date.now
     this.#intervalMs = options.flushIntervalMs ?? 1000
+    this.#runtime = new RuntimeState({
+      now: this.#now,
+      forgetCooldownsAfterMs: options.forgetCooldownsAfterMs ?? DAY_MS,
+      onInvalidUsage: () => this.#recheckUsage(),
+    })
     this.#keychains = new SecretPlacement({
       home,
       secretsPath: join(home, "secrets.json"),
@@ -194,7 +200,7 @@ class Store implements AccountStore {
         return
       case "state.json": {
         const state = loaded.data as StateFile
-        pruneState(state, this.#now(), this.#isRemoved)
+        pruneState(state, this.#runtime.memory(), this.#isRemoved)
         this.#runtime.replaceState(state)
         return
       }
@@ -209,9 +215,9 @@ class Store implements AccountStore {
   #setAccounts(accounts: AccountsFile): void {
     this.#accounts = accounts
     this.#accountView = freeze(copyData(accounts.accounts))
-    const now = this.#now()
+    const memory = this.#runtime.memory()
     this.#runtime.forget((state, days) => {
-      pruneState(state, now, this.#isRemoved)
+      pruneState(state, memory, this.#isRemoved)
       pruneUsage(days, "", this.#isRemoved)
     })
   }
@@ -694,7 +700,7 @@ class Store implements AccountStore {
   }
 
   #oldestDayKept(now: number): string {
-    return utcDay(now - this.#config.config.usageRetentionDays * 86_400_000)
+    return utcDay(now - this.#config.config.usageRetentionDays * DAY_MS)
   }
 
   /**
@@ -755,11 +761,19 @@ class Store implements AccountStore {
  * store.recordUsage({ accountId: account.id, model: "claude-sonnet-4-5", inputTokens: 1200, outputTokens: 300, costMicroUsd: 8100 })
  * await store.close()
  * ```
- * @throws AccountStoreError ERR_STORE_IO_FAILED when the directory cannot be created; ERR_STORE_LOCK_TIMEOUT
+ * @throws AccountStoreError ERR_STORE_INVALID_OPTIONS for a malformed option; ERR_STORE_IO_FAILED when the
+ * directory cannot be created; ERR_STORE_LOCK_TIMEOUT
  */
 export async function openAccountStore(options: AccountStoreOptions = {}): Promise<AccountStore> {
   if (options.home !== undefined && (typeof options.home !== "string" || options.home === "")) {
     throw new AccountStoreError(ACCOUNT_STORE_ERROR_CODES.INVALID_OPTIONS, "`home` must be a non-empty path.")
+  }
+  const forget = options.forgetCooldownsAfterMs
+  if (forget !== undefined && !(typeof forget === "number" && Number.isFinite(forget) && forget >= 0)) {
+    throw new AccountStoreError(
+      ACCOUNT_STORE_ERROR_CODES.INVALID_OPTIONS,
+      "`forgetCooldownsAfterMs` must be a finite number of milliseconds ≥ 0 (default 86 400 000, one day).",
+    )
   }
   const store = new Store(options.home ?? resolveStoreHome(), options)
   await store.open(options)

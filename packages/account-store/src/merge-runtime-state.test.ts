@@ -45,9 +45,12 @@ const partialState = fc.record({
   ),
 })
 
+/** Remembers every cooldown: the merge rules alone. */
+const REMEMBER_ALL = { now: 0, forgetAfterMs: Number.POSITIVE_INFINITY }
+
 function merged(...parts: Omit<StateFile, "version">[]): Omit<StateFile, "version"> {
   const target = { accounts: {}, cooldowns: {}, rateLimits: {} }
-  for (const part of parts) mergeStateInto(target, structuredClone(part))
+  for (const part of parts) mergeStateInto(target, structuredClone(part), REMEMBER_ALL)
   return target
 }
 
@@ -117,6 +120,60 @@ describe("mergeStateInto", () => {
       }),
     )
   })
+
+  it("leaves forgotten cooldowns out of every merge, in any order, as if they had been pruned first", () => {
+    const memory = fc.record({
+      now: fc.integer({ min: 0, max: 30 }),
+      forgetAfterMs: fc.integer({ min: 0, max: 10 }),
+    })
+    fc.assert(
+      fc.property(partialState, partialState, partialState, memory, (a, b, c, m) => {
+        const fold = (parts: Omit<StateFile, "version">[]) => {
+          const target = { accounts: {}, cooldowns: {}, rateLimits: {} }
+          for (const part of parts) mergeStateInto(target, structuredClone(part), m)
+          return target
+        }
+        const pruned = (part: Omit<StateFile, "version">) => {
+          const copy = structuredClone(part)
+          pruneState(copy, m, () => false)
+          return copy
+        }
+        const first = fold([a, b, c])
+        expect(fold([c, b, a])).toEqual(first)
+        expect(fold([b, c, a])).toEqual(first)
+        expect(first).toEqual(merged(pruned(a), pruned(b), pruned(c)))
+        for (const record of Object.values<Cooldown>(first.cooldowns))
+          expect(m.now - record.until).toBeLessThanOrEqual(m.forgetAfterMs)
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it("does not carry a forgotten record's level into a ladder that restarted", () => {
+    const old: Cooldown = { until: 100, class: "credit", reason: "step 4", level: 4, since: 0 }
+    const restarted: Cooldown = { until: 260, class: "credit", reason: "step 1", level: 1, since: 200 }
+    const target = { accounts: {}, cooldowns: { k: old }, rateLimits: {} }
+    mergeStateInto(
+      target,
+      { accounts: {}, cooldowns: { k: restarted }, rateLimits: {} },
+      { now: 200, forgetAfterMs: 99 },
+    )
+    expect(target.cooldowns.k).toEqual(restarted)
+    // Still remembered (ended exactly forgetAfterMs ago): the level is kept.
+    mergeStateInto(
+      target,
+      { accounts: {}, cooldowns: { k: old }, rateLimits: {} },
+      { now: 200, forgetAfterMs: 100 },
+    )
+    expect(target.cooldowns.k).toEqual({ ...restarted, level: 4 })
+    // A forgotten incoming record changes nothing.
+    mergeStateInto(
+      target,
+      { accounts: {}, cooldowns: { j: old }, rateLimits: {} },
+      { now: 200, forgetAfterMs: 99 },
+    )
+    expect(Object.keys(target.cooldowns)).toEqual(["k"])
+  })
 })
 
 describe("usage deltas", () => {
@@ -139,7 +196,7 @@ describe("usage deltas", () => {
 })
 
 describe("pruning", () => {
-  it("drops expired cooldowns and everything scoped to a removed account", () => {
+  it("drops forgotten cooldowns and everything scoped to a removed account", () => {
     const gone = "acc_gggggggggggggggg"
     const kept = "acc_kkkkkkkkkkkkkkkk"
     const c = (until: number): Cooldown => ({ until, class: "x", reason: "r", level: 0, since: 0 })
@@ -148,12 +205,29 @@ describe("pruning", () => {
       cooldowns: { [`acct:${gone}|sonnet`]: c(500), [`acct:${kept}`]: c(500), "org:o1": c(50) },
       rateLimits: { [`acct:${gone}|sonnet`]: { observedAt: 1 }, "org:o1|sonnet": { observedAt: 1 } },
     }
-    pruneState(state, 100, (id) => id === gone)
+    pruneState(state, { now: 100, forgetAfterMs: 0 }, (id) => id === gone)
     expect(Object.keys(state.accounts)).toEqual([kept])
     expect(Object.keys(state.cooldowns)).toEqual([`acct:${kept}`])
     expect(Object.keys(state.rateLimits)).toEqual(["org:o1|sonnet"])
     expect(accountOfKey(`acct:${kept}|opus`)).toBe(kept)
     expect(accountOfKey("org:o1")).toBeUndefined()
+  })
+
+  it("keeps an ended cooldown until it ended more than forgetAfterMs ago", () => {
+    const c = (until: number): Cooldown => ({
+      until,
+      class: "transport",
+      reason: "r",
+      level: 1,
+      since: until,
+    })
+    const state = {
+      accounts: {},
+      cooldowns: { held: c(150), now: c(100), remembered: c(40), forgotten: c(39) },
+      rateLimits: {},
+    }
+    pruneState(state, { now: 100, forgetAfterMs: 60 }, () => false)
+    expect(Object.keys(state.cooldowns)).toEqual(["held", "now", "remembered"])
   })
 
   it("drops usage older than the retention window and of removed accounts", () => {
@@ -201,8 +275,8 @@ describe("maps keyed by outside names", () => {
       rateLimits: JSON.parse('{"__proto__":{"observedAt":1}}'),
     }
     const target = { accounts: {}, cooldowns: {}, rateLimits: {} }
-    mergeStateInto(target, part)
-    mergeStateInto(target, part)
+    mergeStateInto(target, part, REMEMBER_ALL)
+    mergeStateInto(target, part, REMEMBER_ALL)
     for (const map of [target.accounts, target.cooldowns, target.rateLimits])
       expect(Object.getPrototypeOf(map)).toBe(Object.prototype)
     expect(Object.keys(target.accounts)).toEqual(["__proto__", "constructor"])

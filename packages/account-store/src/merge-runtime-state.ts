@@ -101,19 +101,41 @@ export function mergeAccountState(a: AccountState | undefined, b: AccountState):
 }
 
 /**
+ * How long ended cooldowns are remembered, at one instant: a record whose `until` is more than `forgetAfterMs`
+ * before `now` is forgotten. Until then an ended record is kept, because it is what the next failure of its key
+ * escalates from (rotation-strategies restarts a ladder `forgetAfterMs` after its last cooldown ended).
+ */
+export interface CooldownMemory {
+  now: number
+  forgetAfterMs: number
+}
+
+/** Whether every ladder has forgotten this record (it ended more than `forgetAfterMs` ago). */
+export function isForgotten(cooldown: Cooldown, memory: CooldownMemory): boolean {
+  return memory.now - cooldown.until > memory.forgetAfterMs
+}
+
+/**
  * Folds `incoming` into `target` by the cross-process rules: health and bucket by newest `updatedAt`, last use by
  * maximum, cooldowns by `mergeCooldown`, rate-limit snapshots by newest `observedAt`, exact ties by a fixed order.
  * Commutative, associative and idempotent, so the order in which processes flush does not matter.
+ *
+ * A forgotten cooldown (on either side) takes no part: merged with the first step of a ladder that restarted, its
+ * higher level would carry the restarted ladder straight back to where the old one stopped.
  */
 export function mergeStateInto(
   target: Omit<StateFile, "version">,
   incoming: Omit<StateFile, "version">,
+  memory: CooldownMemory,
 ): void {
   for (const [id, state] of Object.entries(incoming.accounts)) {
     setOwn(target.accounts, id, mergeAccountState(getOwn(target.accounts, id), state))
   }
   for (const [key, cooldown] of Object.entries(incoming.cooldowns)) {
-    setOwn(target.cooldowns, key, mergeCooldown(getOwn(target.cooldowns, key), cooldown)!)
+    if (isForgotten(cooldown, memory)) continue
+    const existing = getOwn(target.cooldowns, key)
+    const live = existing === undefined || isForgotten(existing, memory) ? undefined : existing
+    setOwn(target.cooldowns, key, mergeCooldown(live, cooldown)!)
   }
   for (const [key, snapshot] of Object.entries(incoming.rateLimits)) {
     setOwn(target.rateLimits, key, newestSnapshot(getOwn(target.rateLimits, key), snapshot))
@@ -180,16 +202,21 @@ export function accountOfKey(key: string): string | undefined {
   return ACCOUNT_KEY.exec(key)?.[1]
 }
 
-/** Drops expired cooldowns and everything that belongs to a removed account. */
+/**
+ * Drops forgotten cooldowns and everything that belongs to a removed account. Ended cooldowns stay until they are
+ * forgotten: readers skip them (a cooldown holds while `until > now`), ladders escalate from them. What remains is
+ * bounded: per key, one record that holds or ended less than `forgetAfterMs` ago.
+ */
 export function pruneState(
   state: Omit<StateFile, "version">,
-  now: number,
+  memory: CooldownMemory,
   isRemoved: (id: string) => boolean,
 ): void {
   for (const id of Object.keys(state.accounts)) if (isRemoved(id)) delete state.accounts[id]
   for (const [key, cooldown] of Object.entries(state.cooldowns)) {
     const owner = accountOfKey(key)
-    if (cooldown.until <= now || (owner !== undefined && isRemoved(owner))) delete state.cooldowns[key]
+    if (isForgotten(cooldown, memory) || (owner !== undefined && isRemoved(owner)))
+      delete state.cooldowns[key]
   }
   for (const key of Object.keys(state.rateLimits)) {
     const owner = accountOfKey(key)

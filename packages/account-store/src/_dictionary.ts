@@ -14,8 +14,8 @@ export function dictionary<T>(): Record<string, T> {
 /**
  * The entry under `key`, never an inherited member, in a `dictionary()` or an ordinary object (a map handed in by
  * a caller). Entries are objects (records, counters, inner maps); what an ordinary object inherits is a function,
- * or `Object.prototype` itself under `__proto__`, so a type test is enough. It costs nothing on the hot path, where
- * `Object.hasOwn` doubled the time of recording one request's usage.
+ * or `Object.prototype` itself under `__proto__`, so a type test is enough, and cheaper on the hot path than
+ * `Object.hasOwn`, which doubled the time of recording one request's usage.
  */
 export function getOwn<T extends object>(map: Readonly<Record<string, T>>, key: string): T | undefined {
   const value: unknown = map[key]

@@ -117,6 +117,7 @@ export class RuntimeState {
     this.#onInvalidUsage = options.onInvalidUsage ?? (() => {})
   }
 
+  /** Which cooldowns are forgotten at `now` (by default the store's clock now). */
   memory(now = this.#now()): CooldownMemory {
     return { now, forgetAfterMs: this.#forgetAfterMs }
   }

@@ -138,6 +138,9 @@ describe("reading a day", () => {
   })
 
   it("names the first place where a day is wrong", () => {
+    const good = { acc_aaaaaaaaaaaaaaaa: { "claude-test": { "/home/me/app": valid(), "-": valid() } } }
+    expect(readUsageDay(good)).toMatchObject({ ok: true, day: good })
+    expect(readUsageDay({})).toMatchObject({ ok: true, day: {} })
     expect(readUsageDay({ acc_aaaaaaaaaaaaaaaa: [] })).toMatchObject({ ok: false, expected: "Object" })
     const bad = readUsageDay({ acc_aaaaaaaaaaaaaaaa: { m: { p: { ...valid(), requests: -1 } } } })
     expect(bad).toMatchObject({ ok: false, expected: "nine usage counters, each a whole number ≥ 0" })

@@ -1,4 +1,5 @@
 import * as v from "valibot"
+import { dictionary, dictionarySchema } from "./_dictionary.ts"
 import { type FileSpec, lazy } from "./_versioned-file.ts"
 import type { Assert, Credential, Same, StoredAccount } from "./store-types.ts"
 
@@ -21,7 +22,7 @@ const schemas = lazy(() => {
       clientId: nonEmpty,
       scopes: v.array(nonEmpty),
       audience: v.exactOptional(nonEmpty),
-      extraParams: v.exactOptional(v.record(v.string(), v.string())),
+      extraParams: v.exactOptional(dictionarySchema(v.string())),
     }),
   ])
 
@@ -77,7 +78,7 @@ const schemas = lazy(() => {
     version: v.literal(1),
     accounts: v.array(storedAccount),
     /** Tombstones: id → removal time. A process that still remembers a removed account can never bring it back. */
-    deleted: v.record(v.string(), timestamp),
+    deleted: dictionarySchema(timestamp),
   })
   return { credential, storedAccount, file }
 })
@@ -132,7 +133,7 @@ export function accountsFileSpec(
     get schema() {
       return schemas().file
     },
-    empty: () => ({ version: 1, accounts: [], deleted: {} }),
+    empty: () => ({ version: 1, accounts: [], deleted: dictionary() }),
     migrations: [
       {
         from: 0,
@@ -162,7 +163,7 @@ export function accountsFileSpec(
             const credential = { kind: "env" as const, variable: a.env }
             return { ...base, credential, fingerprint: fingerprintOf(credential) }
           })
-          return { version: 1, accounts, deleted: {} }
+          return { version: 1, accounts, deleted: dictionary() }
         },
       },
     ],

@@ -1,5 +1,6 @@
 import * as v from "valibot"
 import { credentialSchema, type StoredAccount, storedAccountSchema } from "./_accounts-file.ts"
+import { dictionary } from "./_dictionary.ts"
 import { describeIssues, lazy } from "./_versioned-file.ts"
 import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-error.ts"
 import type { AccountPatch, CredentialInput, NewAccountInput } from "./account-types.ts"
@@ -81,7 +82,9 @@ export function buildAccount(
 
 /** Applies a patch to a stored account (validated); `null` clears an optional field. */
 export function patchAccount(account: StoredAccount, patch: AccountPatch, now: number): StoredAccount {
-  const next: Record<string, unknown> = { ...account, updatedAt: now }
+  // Without a prototype: a `__proto__` key of a patch parsed from JSON stays a key (refused as unknown below)
+  // instead of becoming the prototype, whose fields the schema would read as the account's.
+  const next: Record<string, unknown> = Object.assign(dictionary(), account, { updatedAt: now })
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue
     if (value === null) delete next[key]

@@ -1,4 +1,5 @@
 import * as v from "valibot"
+import { dictionary, dictionarySchema } from "./_dictionary.ts"
 import { type FileSpec, lazy } from "./_versioned-file.ts"
 import type { Assert, ModelPricing, Same, StoreConfig } from "./store-types.ts"
 
@@ -23,7 +24,7 @@ const schemas = lazy(() => {
     deadlineMs: v.exactOptional(positive),
     extraBetas: v.array(v.pipe(v.string(), v.regex(/^[a-z0-9-]+$/))),
     /** Model id glob → USD per million tokens; overrides the built-in price table. */
-    pricing: v.record(v.string(), pricing),
+    pricing: dictionarySchema(pricing),
     toasts: v.strictObject({
       enabled: v.boolean(),
       onSwitch: v.exactOptional(v.boolean()),
@@ -53,7 +54,13 @@ export type SchemaMatchesTypes = [
 ]
 
 export function configDefaults(): StoreConfig {
-  return { extraBetas: [], pricing: {}, toasts: { enabled: true }, keychain: false, usageRetentionDays: 400 }
+  return {
+    extraBetas: [],
+    pricing: dictionary(),
+    toasts: { enabled: true },
+    keychain: false,
+    usageRetentionDays: 400,
+  }
 }
 
 export const configFileSpec: FileSpec<ConfigFile> = {

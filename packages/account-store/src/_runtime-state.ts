@@ -1,9 +1,11 @@
+import { copyData, dictionary, getOwn, setOwn } from "./_dictionary.ts"
 import type { AccountState, Cooldown, RateLimitSnapshot, StateFile } from "./_state-file.ts"
-import { isUsageDay, type UsageCounters, type UsageFile } from "./_usage-file.ts"
+import { readUsageDay, type UsageCounters, type UsageFile } from "./_usage-file.ts"
 import { ACCOUNT_STORE_ERROR_CODES, AccountStoreError } from "./account-store-error.ts"
 import {
   addCounters,
   addUsageInto,
+  type CooldownMemory,
   emptyCounters,
   mergeAccountState,
   mergeStateInto,
@@ -61,7 +63,7 @@ export interface Batch {
 }
 
 function emptyPending(): PendingState {
-  return { accounts: {}, cooldowns: {}, rateLimits: {} }
+  return { accounts: dictionary(), cooldowns: dictionary(), rateLimits: dictionary() }
 }
 
 function count(value: number | undefined, field: string): number {
@@ -75,9 +77,20 @@ function count(value: number | undefined, field: string): number {
   return Math.round(value)
 }
 
+/** What `RuntimeState` needs from the store. */
+export interface RuntimeStateOptions {
+  /** The store's clock. */
+  now: () => number
+  /** How long an ended cooldown is remembered (see `CooldownMemory`). */
+  forgetCooldownsAfterMs: number
+  /** A day of usage read from disk failed its check. */
+  onInvalidUsage?: () => void
+}
+
 /**
  * The in-memory runtime state of one process: a view (what was last read from disk plus this process's changes)
- * and the pending changes not yet written. Recording touches memory only.
+ * and the pending changes not yet written. Recording touches memory only. Every map in it is a `dictionary()`:
+ * its keys (account ids, model ids, projects, organization ids) come from outside.
  *
  * Usage read for viewing is checked a day at a time, the first time a day is read or recorded into: routing a
  * request or showing this month's spend does not validate a year of history. A day that fails the check drops the
@@ -85,27 +98,43 @@ function count(value: number | undefined, field: string): number {
  * lock, which moves it aside if it is corrupt, as it would have at open.
  */
 export class RuntimeState {
-  state: StateFile = { version: 1, accounts: {}, cooldowns: {}, rateLimits: {} }
-  #usage: UsageFile = { version: 1, days: {} }
+  state: StateFile = { version: 1, ...emptyPending() }
+  #usage: UsageFile = { version: 1, days: dictionary() }
   /** Days of `#usage` read from disk and not validated yet. */
   #unchecked = new Set<string>()
   readonly #onInvalidUsage: () => void
+  readonly #now: () => number
+  readonly #forgetAfterMs: number
   #pending = emptyPending()
-  #pendingUsage: UsageFile["days"] = {}
+  #pendingUsage: UsageFile["days"] = dictionary()
   #hasState = false
   #hasUsage = false
   inflight: Batch | undefined
 
-  constructor(onInvalidUsage: () => void = () => {}) {
-    this.#onInvalidUsage = onInvalidUsage
+  constructor(options: RuntimeStateOptions) {
+    this.#now = options.now
+    this.#forgetAfterMs = options.forgetCooldownsAfterMs
+    this.#onInvalidUsage = options.onInvalidUsage ?? (() => {})
   }
 
-  /** Validates a day of the view on first use; false when it was invalid (the view was reset). */
+  /** Which cooldowns are forgotten at `now` (by default the store's clock now). */
+  memory(now = this.#now()): CooldownMemory {
+    return { now, forgetAfterMs: this.#forgetAfterMs }
+  }
+
+  /**
+   * Validates a day of the view on first use, rebuilding its maps without a prototype; false when it was invalid
+   * (the view was reset).
+   */
   #checkDay(day: string): boolean {
     if (!this.#unchecked.delete(day)) return true
-    if (isUsageDay(this.#usage.days[day])) return true
+    const read = readUsageDay(this.#usage.days[day])
+    if (read.ok) {
+      this.#usage.days[day] = read.day
+      return true
+    }
     this.#unchecked.clear()
-    this.#usage = { version: 1, days: structuredClone(this.#pendingUsage) }
+    this.#usage = { version: 1, days: copyData(this.#pendingUsage) }
     const inflight = this.inflight
     if (inflight?.hasUsage && !inflight.usageCommitted) addUsageInto(this.#usage.days, inflight.usage)
     this.#onInvalidUsage()
@@ -114,7 +143,7 @@ export class RuntimeState {
 
   /** The usage view for days `from`–`to` (inclusive, `YYYY-MM-DD`; open-ended when absent), each day validated. */
   usageDays(from?: string, to?: string): UsageFile["days"] {
-    const days: UsageFile["days"] = {}
+    const days: UsageFile["days"] = dictionary()
     for (const day of Object.keys(this.#usage.days)) {
       if ((from !== undefined && day < from) || (to !== undefined && day > to)) continue
       if (!this.#checkDay(day)) return this.usageDays(from, to)
@@ -139,16 +168,17 @@ export class RuntimeState {
     if (record.health) change.health = { score: record.health.score, updatedAt: record.health.updatedAt }
     if (record.bucket) change.bucket = { tokens: record.bucket.tokens, updatedAt: record.bucket.updatedAt }
     const id = record.accountId
-    this.#pending.accounts[id] = mergeAccountState(this.#pending.accounts[id], change)
-    this.state.accounts[id] = mergeAccountState(this.state.accounts[id], change)
+    setOwn(this.#pending.accounts, id, mergeAccountState(getOwn(this.#pending.accounts, id), change))
+    setOwn(this.state.accounts, id, mergeAccountState(getOwn(this.state.accounts, id), change))
     if (record.cooldowns !== undefined || record.rateLimits !== undefined) {
       const partial: PendingState = {
-        accounts: {},
-        cooldowns: record.cooldowns ?? {},
-        rateLimits: record.rateLimits ?? {},
+        accounts: dictionary(),
+        cooldowns: record.cooldowns ?? dictionary(),
+        rateLimits: record.rateLimits ?? dictionary(),
       }
-      mergeStateInto(this.#pending, partial)
-      mergeStateInto(this.state, partial)
+      const memory = this.memory(now)
+      mergeStateInto(this.#pending, partial, memory)
+      mergeStateInto(this.state, partial, memory)
     }
     this.#hasState = true
   }
@@ -190,7 +220,7 @@ export class RuntimeState {
       usageCommitted: false,
     }
     this.#pending = emptyPending()
-    this.#pendingUsage = {}
+    this.#pendingUsage = dictionary()
     this.#hasState = false
     this.#hasUsage = false
     this.inflight = batch
@@ -201,7 +231,7 @@ export class RuntimeState {
   restore(batch: Batch): void {
     if (this.inflight === batch) this.inflight = undefined
     if (batch.hasState && !batch.stateCommitted) {
-      mergeStateInto(batch.state, this.#pending)
+      mergeStateInto(batch.state, this.#pending, this.memory())
       this.#pending = batch.state
       this.#hasState = true
     }
@@ -228,14 +258,14 @@ export class RuntimeState {
 
   clearPending(): void {
     this.#pending = emptyPending()
-    this.#pendingUsage = {}
+    this.#pendingUsage = dictionary()
     this.#hasState = false
     this.#hasUsage = false
   }
 
   /** Replaces the view with what is on disk, then re-applies this process's unwritten changes on top. */
   replaceState(disk: StateFile): void {
-    mergeStateInto(disk, this.#pending)
+    mergeStateInto(disk, this.#pending, this.memory())
     this.state = disk
   }
 

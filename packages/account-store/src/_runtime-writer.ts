@@ -28,9 +28,10 @@ export async function mergeRuntimeLocked(
   try {
     if (batch.hasState || options.edit || options.force) {
       const disk = (await files.load(stateFileSpec, true))!.data
-      mergeStateInto(disk, batch.state)
+      const memory = runtime.memory(now)
+      mergeStateInto(disk, batch.state, memory)
       options.edit?.(disk)
-      pruneState(disk, now, isRemoved)
+      pruneState(disk, memory, isRemoved)
       await files.write(stateFileSpec, disk)
       batch.stateCommitted = true
       written.push("state.json")
@@ -73,9 +74,10 @@ export function mergeRuntimeSync(context: RuntimeWriteContext, force: boolean): 
     if (needState) {
       const disk = files.loadSync(stateFileSpec)
       if (disk) {
-        if (stateOpen) mergeStateInto(disk.data, inflight!.state)
-        mergeStateInto(disk.data, pending.state)
-        pruneState(disk.data, now, isRemoved)
+        const memory = runtime.memory(now)
+        if (stateOpen) mergeStateInto(disk.data, inflight!.state, memory)
+        mergeStateInto(disk.data, pending.state, memory)
+        pruneState(disk.data, memory, isRemoved)
         files.writeSync(stateFileSpec, disk.data)
       }
     }

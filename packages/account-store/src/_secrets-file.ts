@@ -1,4 +1,5 @@
 import * as v from "valibot"
+import { dictionary, dictionarySchema } from "./_dictionary.ts"
 import { type FileSpec, lazy } from "./_versioned-file.ts"
 import type { Assert, Same } from "./store-types.ts"
 
@@ -9,7 +10,7 @@ const schemas = lazy(() => {
     expiresAt: v.exactOptional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   })
   /** `key:<accountId>` for an api-key, `token:<accountId>:<slot>` for token slots. */
-  const file = v.strictObject({ version: v.literal(1), entries: v.record(v.string(), entry) })
+  const file = v.strictObject({ version: v.literal(1), entries: dictionarySchema(entry) })
   return { file }
 })
 
@@ -31,6 +32,6 @@ export const secretsFileSpec: FileSpec<SecretsFile> = {
   get schema() {
     return schemas().file
   },
-  empty: () => ({ version: 1, entries: {} }),
+  empty: () => ({ version: 1, entries: dictionary() }),
   migrations: [],
 }

@@ -1,4 +1,5 @@
 import * as v from "valibot"
+import { dictionary, dictionarySchema } from "./_dictionary.ts"
 import { type FileSpec, lazy } from "./_versioned-file.ts"
 import type { AccountState, Assert, Cooldown, RateLimitSnapshot, Same } from "./store-types.ts"
 
@@ -45,11 +46,12 @@ const schemas = lazy(() => {
     outputTokens: v.exactOptional(v.nullable(window)),
   })
 
+  // Keyed by account ids and by keys holding organization ids from response headers: maps without a prototype.
   const file = v.strictObject({
     version: v.literal(1),
-    accounts: v.record(v.string(), accountState),
-    cooldowns: v.record(v.string(), cooldown),
-    rateLimits: v.record(v.string(), rateLimitSnapshot),
+    accounts: dictionarySchema(accountState),
+    cooldowns: dictionarySchema(cooldown),
+    rateLimits: dictionarySchema(rateLimitSnapshot),
   })
   return { accountState, cooldown, rateLimitSnapshot, file }
 })
@@ -75,6 +77,6 @@ export const stateFileSpec: FileSpec<StateFile> = {
   get schema() {
     return schemas().file
   },
-  empty: () => ({ version: 1, accounts: {}, cooldowns: {}, rateLimits: {} }),
+  empty: () => ({ version: 1, accounts: dictionary(), cooldowns: dictionary(), rateLimits: dictionary() }),
   migrations: [],
 }

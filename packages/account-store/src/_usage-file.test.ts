@@ -1,7 +1,11 @@
 import fc from "fast-check"
 import * as v from "valibot"
 import { describe, expect, it } from "vitest"
-import { isUsageCounters, isUsageDay, usageDaySchema } from "./_usage-file.ts"
+import { dictionarySchema } from "./_dictionary.ts"
+import { isUsageCounters, readUsageDay, usageDaySchema } from "./_usage-file.ts"
+
+/** Read through a variable: written out, `x.__proto__` is the prototype accessor to a linter. */
+const PROTO = "__proto__"
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0))
 /** The counters schema as valibot spells it: the reference `isUsageCounters` must agree with. */
@@ -73,37 +77,75 @@ describe("usage counters", () => {
   })
 })
 
-describe("the quick check of a day", () => {
-  it("accepts a day only when the schema accepts it and returns it unchanged", () => {
+/**
+ * A day as the generic parts spell it: maps of maps of maps of valibot's strict counters. `readUsageDay` is written
+ * out for speed and must agree with it.
+ */
+const referenceDay = dictionarySchema(dictionarySchema(dictionarySchema(referenceCounters)))
+
+/** Every map level of a day read, without a prototype. */
+function mapsOf(day: Record<string, Record<string, Record<string, unknown>>>): object[] {
+  const byAccount = Object.values(day)
+  const byModel = byAccount.flatMap((m) => Object.values(m)) as object[]
+  return [day, ...byAccount, ...byModel]
+}
+
+describe("reading a day", () => {
+  it("accepts exactly the days the reference accepts, and returns what it returns", () => {
     fc.assert(
       fc.property(day, (candidate) => {
-        if (!isUsageDay(candidate)) return
-        const result = v.safeParse(usageDaySchema(), candidate)
-        expect(result.success).toBe(true)
-        expect(result.output).toEqual(candidate)
+        const read = readUsageDay(candidate)
+        const reference = v.safeParse(referenceDay, candidate)
+        expect(read.ok).toBe(reference.success)
+        if (!read.ok) return
+        expect(read.day).toEqual(reference.output)
+        expect(read.day).toEqual(candidate)
+        for (const map of mapsOf(read.day)) expect(Object.getPrototypeOf(map)).toBeNull()
+        const schema = v.safeParse(usageDaySchema(), candidate)
+        expect(schema.success).toBe(true)
+        expect(schema.output).toEqual(read.day)
       }),
       { numRuns: 2_000 },
     )
   })
 
-  it("accepts every day of valid counters under ordinary keys", () => {
-    const name = fc
-      .string({ minLength: 1 })
-      .filter((k) => !["__proto__", "constructor", "prototype"].includes(k))
+  it("accepts every day of valid counters, whatever the keys", () => {
+    const name = fc.oneof(
+      fc.string({ minLength: 1 }),
+      fc.constantFrom("__proto__", "constructor", "prototype"),
+    )
     const validDay = fc.dictionary(name, fc.dictionary(name, fc.dictionary(name, fc.constant(valid()))))
-    fc.assert(fc.property(validDay, (candidate) => isUsageDay(JSON.parse(JSON.stringify(candidate)))))
+    fc.assert(
+      fc.property(validDay, (candidate) => {
+        const parsed = JSON.parse(JSON.stringify(candidate))
+        const read = readUsageDay(parsed)
+        expect(read.ok).toBe(true)
+        if (read.ok) expect(JSON.stringify(read.day)).toBe(JSON.stringify(parsed))
+      }),
+    )
   })
 
-  it("leaves keys the schema drops, and anything doubtful, to the schema", () => {
+  it("keeps __proto__, constructor and prototype as keys, and pollutes nothing", () => {
+    const text = `{"acc_aaaaaaaaaaaaaaaa":{"__proto__":{"__proto__":${JSON.stringify(valid())}}},"constructor":{"prototype":{"-":${JSON.stringify(valid())}}}}`
+    const read = readUsageDay(JSON.parse(text))
+    expect(read.ok).toBe(true)
+    if (!read.ok) return
+    expect(Object.keys(read.day)).toEqual(["acc_aaaaaaaaaaaaaaaa", "constructor"])
+    expect(Object.keys(read.day.acc_aaaaaaaaaaaaaaaa!)).toEqual(["__proto__"])
+    expect(read.day.acc_aaaaaaaaaaaaaaaa![PROTO]![PROTO]).toEqual(valid())
+    expect(JSON.stringify(read.day)).toBe(text)
+    expect(({} as Record<string, unknown>).requests).toBeUndefined()
+  })
+
+  it("names the first place where a day is wrong", () => {
     const good = { acc_aaaaaaaaaaaaaaaa: { "claude-test": { "/home/me/app": valid(), "-": valid() } } }
-    expect(isUsageDay(good)).toBe(true)
-    expect(isUsageDay({})).toBe(true)
-    const dropped = JSON.parse(
-      `{"acc_aaaaaaaaaaaaaaaa":{"claude-test":{"__proto__":${JSON.stringify(valid())}}}}`,
-    )
-    expect(v.is(usageDaySchema(), dropped)).toBe(true)
-    expect(isUsageDay(dropped)).toBe(false)
-    expect(isUsageDay({ acc_aaaaaaaaaaaaaaaa: [] })).toBe(false)
-    expect(isUsageDay({ acc_aaaaaaaaaaaaaaaa: { m: { p: { ...valid(), requests: -1 } } } })).toBe(false)
+    expect(readUsageDay(good)).toMatchObject({ ok: true, day: good })
+    expect(readUsageDay({})).toMatchObject({ ok: true, day: {} })
+    expect(readUsageDay({ acc_aaaaaaaaaaaaaaaa: [] })).toMatchObject({ ok: false, expected: "Object" })
+    const bad = readUsageDay({ acc_aaaaaaaaaaaaaaaa: { m: { p: { ...valid(), requests: -1 } } } })
+    expect(bad).toMatchObject({ ok: false, expected: "nine usage counters, each a whole number ≥ 0" })
+    if (!bad.ok) expect(bad.path.map((item) => item.key)).toEqual(["acc_aaaaaaaaaaaaaaaa", "m", "p"])
+    const issues = v.safeParse(usageDaySchema(), { a: { m: { p: { ...valid(), extra: 1 } } } }).issues
+    expect(issues?.map((issue) => v.getDotPath(issue))).toEqual(["a.m.p"])
   })
 })

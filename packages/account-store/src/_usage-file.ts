@@ -1,4 +1,5 @@
 import * as v from "valibot"
+import { dictionary, dictionarySchema } from "./_dictionary.ts"
 import { type FileSpec, lazy } from "./_versioned-file.ts"
 import type { Assert, Same, UsageCounters } from "./store-types.ts"
 
@@ -31,58 +32,86 @@ export function isUsageCounters(value: unknown): value is UsageCounters {
 
 export type UsageDay = UsageFile["days"][string]
 
-// valibot's `record` leaves these keys out of what it returns; a day holding one is left to the schema.
-const DROPPED_KEYS = new Set(["__proto__", "prototype", "constructor"])
+const COUNTERS_EXPECTED = "nine usage counters, each a whole number ≥ 0"
 
 function isPlainRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value)
 }
 
+/** One day read: its maps rebuilt without a prototype, or the first place where it is wrong. */
+export type UsageDayRead =
+  | { ok: true; day: UsageDay }
+  | { ok: false; path: v.ObjectPathItem[]; input: unknown; expected: string }
+
+/**
+ * Checks one day (accountId → model → project → counters) as JSON.parse handed it over and rebuilds its maps as
+ * `dictionary()`s, keeping every key: model ids and project directories are outside data, and a model called
+ * `__proto__` is as much a key as any other. Written out, not composed from schemas, because a year of usage holds
+ * tens of thousands of cells and this runs when a day is first read and before every write of the file.
+ */
+export function readUsageDay(raw: unknown): UsageDayRead {
+  if (!isPlainRecord(raw)) return { ok: false, path: [], input: raw, expected: "Object" }
+  const day: UsageDay = dictionary()
+  for (const accountId of Object.keys(raw)) {
+    const byModelRaw = raw[accountId]
+    const accountItem = item(raw, accountId, byModelRaw)
+    if (!isPlainRecord(byModelRaw))
+      return { ok: false, path: [accountItem], input: byModelRaw, expected: "Object" }
+    const byModel: UsageDay[string] = dictionary()
+    for (const model of Object.keys(byModelRaw)) {
+      const byProjectRaw = byModelRaw[model]
+      const modelItem = item(byModelRaw, model, byProjectRaw)
+      if (!isPlainRecord(byProjectRaw))
+        return { ok: false, path: [accountItem, modelItem], input: byProjectRaw, expected: "Object" }
+      const byProject: UsageDay[string][string] = dictionary()
+      for (const project of Object.keys(byProjectRaw)) {
+        const counters = byProjectRaw[project]
+        if (!isUsageCounters(counters)) {
+          const path = [accountItem, modelItem, item(byProjectRaw, project, counters)]
+          return { ok: false, path, input: counters, expected: COUNTERS_EXPECTED }
+        }
+        byProject[project] = counters
+      }
+      byModel[model] = byProject
+    }
+    day[accountId] = byModel
+  }
+  return { ok: true, day }
+}
+
+function item(input: Record<string, unknown>, key: string, value: unknown): v.ObjectPathItem {
+  return { type: "object", origin: "value", input, key, value }
+}
+
 const schemas = lazy(() => {
-  const counters = v.custom<UsageCounters>(isUsageCounters, "nine usage counters, each a whole number ≥ 0")
   /** One UTC day: accountId → model → project → counters. */
-  const day = v.record(v.string(), v.record(v.string(), v.record(v.string(), counters)))
+  const day = v.pipe(
+    v.custom<Record<string, unknown>>(isPlainRecord, "Object"),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const read = readUsageDay(dataset.value)
+      if (read.ok) return read.day
+      const [first, ...rest] = read.path
+      addIssue({ input: read.input, expected: read.expected, ...(first ? { path: [first, ...rest] } : {}) })
+      return NEVER
+    }),
+  )
   const dayKey = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/))
   /** days[YYYY-MM-DD][accountId][model][project] → counters. */
-  const file = v.strictObject({ version: v.literal(1), days: v.record(dayKey, day) })
+  const file = v.strictObject({ version: v.literal(1), days: dictionarySchema(day, dayKey) })
   /**
    * The file as read for viewing (outside the lock): its shape down to the days, each day's content left unchecked
-   * until that day is first read (`RuntimeState` checks it with `isUsageDay`). A year of usage is not validated to
+   * until that day is first read (`RuntimeState` checks it with `readUsageDay`). A year of usage is not validated to
    * route a request; a file read to be written back is validated whole.
    */
   const view = v.strictObject({
     version: v.literal(1),
-    days: v.record(dayKey, v.custom<UsageDay>(isPlainRecord)),
+    days: dictionarySchema(v.custom<UsageDay>(isPlainRecord), dayKey),
   })
   return { day, file, view }
 })
 
-/** One day's schema (built on first use). */
+/** One day's schema (built on first use): `readUsageDay` as a valibot schema. */
 export const usageDaySchema = () => schemas().day
-
-/**
- * A quick, conservative check of one day: true only when `usageDaySchema()` accepts the day and returns it unchanged.
- * What it refuses, the schema decides (under the lock). Reading this month's usage checks thousands of cells, and
- * this costs a third of the schema's time.
- */
-export function isUsageDay(day: unknown): day is UsageDay {
-  if (!isPlainRecord(day)) return false
-  for (const accountId in day) {
-    if (!Object.hasOwn(day, accountId)) continue
-    const byModel = day[accountId]
-    if (DROPPED_KEYS.has(accountId) || !isPlainRecord(byModel)) return false
-    for (const model in byModel) {
-      if (!Object.hasOwn(byModel, model)) continue
-      const byProject = byModel[model]
-      if (DROPPED_KEYS.has(model) || !isPlainRecord(byProject)) return false
-      for (const project in byProject) {
-        if (!Object.hasOwn(byProject, project)) continue
-        if (DROPPED_KEYS.has(project) || !isUsageCounters(byProject[project])) return false
-      }
-    }
-  }
-  return true
-}
 
 export type { UsageCounters }
 export interface UsageFile {
@@ -105,6 +134,6 @@ export const usageFileSpec: FileSpec<UsageFile> = {
   get viewSchema() {
     return schemas().view
   },
-  empty: () => ({ version: 1, days: {} }),
+  empty: () => ({ version: 1, days: dictionary() }),
   migrations: [],
 }

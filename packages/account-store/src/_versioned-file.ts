@@ -58,12 +58,14 @@ export type Decoded<T> =
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
   return issues
     .slice(0, 3)
-    .map((issue) => {
-      // A custom check has no `expected` of its own; its message is ours and names no value.
-      const expected = issue.type === "custom" ? issue.message : (issue.expected ?? issue.type)
-      return `${v.getDotPath(issue) ?? "(root)"}: expected ${expected}`
-    })
+    .map((issue) => `${v.getDotPath(issue) ?? "(root)"}: expected ${expectationOf(issue)}`)
     .join("; ")
+}
+
+/** What an issue expected, without the value it received. */
+export function expectationOf(issue: v.BaseIssue<unknown>): string {
+  // A custom check has no `expected` of its own; its message is ours and names no value.
+  return issue.type === "custom" ? issue.message : (issue.expected ?? issue.type)
 }
 
 /** Parses, migrates and validates a file's text; `forView` validates with the view schema where there is one. */

@@ -15,6 +15,13 @@ export interface AccountStoreOptions {
   now?: () => number
   /** Minimum time between two state writes of this process; default 1000 ms. */
   flushIntervalMs?: number
+  /**
+   * How long a cooldown is kept after it ended; default 86 400 000 ms (one day). An ended cooldown keeps nothing
+   * out, but the next failure of its key escalates from it (credit 1 min → 5 min → 30 min → 2 h; a transport
+   * fault's zero-length record), so keep it at least as long as the rotation policy remembers it
+   * (rotation-strategies' `forgetAfterMs`, one day by default). Older records are dropped when state is written.
+   */
+  forgetCooldownsAfterMs?: number
   /** Pick up changes made by other processes (fs.watch plus a stat poll); default true. */
   watch?: boolean
   /** Interval of the stat poll that backs up fs.watch; default 2000 ms, 0 disables it. */
@@ -41,7 +48,11 @@ export type StoreEvent =
   | { type: "change"; files: StoreFileName[]; external: boolean }
   | { type: "problem"; problem: StoreProblem }
 
-/** The runtime state every process shares: per-account health, cooldowns, rate-limit snapshots. */
+/**
+ * The runtime state every process shares: per-account health, cooldowns (ended ones too, until they are forgotten:
+ * a cooldown holds while `until > now`), rate-limit snapshots. Its maps have no prototype (their keys come from
+ * outside), so `state.cooldowns[key]` never finds an inherited member.
+ */
 export type RuntimeStateView = Readonly<Omit<StateFile, "version">>
 
 /** A token slot's content: the value (redacted in logs), when it was written, when it expires. */

@@ -2,6 +2,7 @@ import * as v from "valibot"
 import { type AccountsFile, accountsFileSpec, type StoredAccount } from "./_accounts-file.ts"
 import { buildAccount, newRuleId, patchAccount } from "./_build-account.ts"
 import { type ConfigFile, configFileSpec, configSchema, type StoreConfig } from "./_config-file.ts"
+import { copyData, dictionary } from "./_dictionary.ts"
 import { flushOnExit } from "./_exit-hooks.ts"
 import { path } from "./_node-builtins.ts"
 import { ReentrantLock } from "./_reentrant-lock.ts"
@@ -52,6 +53,7 @@ const SPECS = {
 } as const
 const FILE_NAMES = Object.keys(SPECS) as StoreFileName[]
 const SLOT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+const DAY_MS = 86_400_000
 
 function notFound(id: string): AccountStoreError {
   return new AccountStoreError(
@@ -69,7 +71,7 @@ function freeze<T>(value: T): T {
 }
 
 function snapshotOf(accounts: AccountsFile, id: string): Account {
-  return freeze(structuredClone(accounts.accounts.find((a) => a.id === id)!))
+  return freeze(copyData(accounts.accounts.find((a) => a.id === id)!))
 }
 
 class Store implements AccountStore {
@@ -79,7 +81,7 @@ class Store implements AccountStore {
   readonly #now: () => number
   readonly #intervalMs: number
   readonly #keychains: SecretPlacement
-  readonly #runtime = new RuntimeState(() => this.#recheckUsage())
+  readonly #runtime: RuntimeState
   readonly #lock: ReentrantLock
   readonly #listeners = new Set<(event: StoreEvent) => void>()
   #accounts: AccountsFile = SPECS["accounts.json"].empty()
@@ -100,6 +102,11 @@ class Store implements AccountStore {
     this.home = home
     this.#now = options.now ?? Date.now
     this.#intervalMs = options.flushIntervalMs ?? 1000
+    this.#runtime = new RuntimeState({
+      now: this.#now,
+      forgetCooldownsAfterMs: options.forgetCooldownsAfterMs ?? DAY_MS,
+      onInvalidUsage: () => this.#recheckUsage(),
+    })
     this.#keychains = new SecretPlacement({
       home,
       secretsPath: join(home, "secrets.json"),
@@ -164,7 +171,7 @@ class Store implements AccountStore {
       const secrets = Object.entries(loaded.secrets ?? {})
       if (secrets.length > 0) {
         await this.#refreshLocked(["secrets.json"])
-        const next = structuredClone(this.#secrets)
+        const next = copyData(this.#secrets)
         for (const [ref, value] of secrets) next.entries[ref] = { value, updatedAt: this.#now() }
         await this.#files.write(secretsFileSpec, next)
         this.#secrets = next
@@ -193,7 +200,7 @@ class Store implements AccountStore {
         return
       case "state.json": {
         const state = loaded.data as StateFile
-        pruneState(state, this.#now(), this.#isRemoved)
+        pruneState(state, this.#runtime.memory(), this.#isRemoved)
         this.#runtime.replaceState(state)
         return
       }
@@ -207,10 +214,10 @@ class Store implements AccountStore {
 
   #setAccounts(accounts: AccountsFile): void {
     this.#accounts = accounts
-    this.#accountView = freeze(structuredClone(accounts.accounts))
-    const now = this.#now()
+    this.#accountView = freeze(copyData(accounts.accounts))
+    const memory = this.#runtime.memory()
     this.#runtime.forget((state, days) => {
-      pruneState(state, now, this.#isRemoved)
+      pruneState(state, memory, this.#isRemoved)
       pruneUsage(days, "", this.#isRemoved)
     })
   }
@@ -333,8 +340,8 @@ class Store implements AccountStore {
     this.#assertOpen()
     const result = await this.withLock(async () => {
       await this.#refreshLocked(["accounts.json", "secrets.json"])
-      const accounts = structuredClone(this.#accounts)
-      const secrets = structuredClone(this.#secrets)
+      const accounts = copyData(this.#accounts)
+      const secrets = copyData(this.#secrets)
       const outcome = await change(accounts, secrets, this.#now())
       if (outcome.unchanged) return outcome.result
       if (outcome.secrets) {
@@ -507,7 +514,7 @@ class Store implements AccountStore {
         if (next === null) await this.#keychains.delete(account, ref)
         else await this.#keychains.put(account, ref, next.value, next.expiresAt, this.#secrets)
       } else {
-        const secrets = structuredClone(this.#secrets)
+        const secrets = copyData(this.#secrets)
         if (next === null) delete secrets.entries[ref]
         else await this.#keychains.put(account, ref, next.value, next.expiresAt, secrets)
         await this.#files.write(secretsFileSpec, secrets)
@@ -597,7 +604,9 @@ class Store implements AccountStore {
     this.#assertOpen()
     await this.withLock(async () => {
       await this.#refreshLocked(["config.json"])
-      const merged: Record<string, unknown> = { ...this.#config.config }
+      // Without a prototype: a `__proto__` key of a patch parsed from JSON stays a key (refused as unknown)
+      // instead of becoming the prototype, whose fields the schema would read as settings.
+      const merged: Record<string, unknown> = Object.assign(dictionary(), this.#config.config)
       for (const [key, value] of Object.entries(patch)) {
         if (value === undefined) delete merged[key]
         else merged[key] = value
@@ -691,7 +700,7 @@ class Store implements AccountStore {
   }
 
   #oldestDayKept(now: number): string {
-    return utcDay(now - this.#config.config.usageRetentionDays * 86_400_000)
+    return utcDay(now - this.#config.config.usageRetentionDays * DAY_MS)
   }
 
   /**
@@ -752,11 +761,19 @@ class Store implements AccountStore {
  * store.recordUsage({ accountId: account.id, model: "claude-sonnet-4-5", inputTokens: 1200, outputTokens: 300, costMicroUsd: 8100 })
  * await store.close()
  * ```
- * @throws AccountStoreError ERR_STORE_IO_FAILED when the directory cannot be created; ERR_STORE_LOCK_TIMEOUT
+ * @throws AccountStoreError ERR_STORE_INVALID_OPTIONS for a malformed option; ERR_STORE_IO_FAILED when the
+ * directory cannot be created; ERR_STORE_LOCK_TIMEOUT
  */
 export async function openAccountStore(options: AccountStoreOptions = {}): Promise<AccountStore> {
   if (options.home !== undefined && (typeof options.home !== "string" || options.home === "")) {
     throw new AccountStoreError(ACCOUNT_STORE_ERROR_CODES.INVALID_OPTIONS, "`home` must be a non-empty path.")
+  }
+  const forget = options.forgetCooldownsAfterMs
+  if (forget !== undefined && !(typeof forget === "number" && Number.isFinite(forget) && forget >= 0)) {
+    throw new AccountStoreError(
+      ACCOUNT_STORE_ERROR_CODES.INVALID_OPTIONS,
+      "`forgetCooldownsAfterMs` must be a finite number of milliseconds ≥ 0 (default 86 400 000, one day).",
+    )
   }
   const store = new Store(options.home ?? resolveStoreHome(), options)
   await store.open(options)

@@ -1,21 +1,28 @@
+import { dictionary, getOwn, ownOrCreate, setOwn } from "./_dictionary.ts"
 import type { AccountState, Cooldown, RateLimitSnapshot, StateFile } from "./_state-file.ts"
 import type { UsageCounters, UsageFile } from "./_usage-file.ts"
 
 /**
- * The cooldown that wins when two processes disagree: the later `until` (a cooldown is never shortened by a
- * merge), and on a tie the higher escalation `level`. rotation-strategies exports the same rule; this is the copy
- * the store needs without depending on a sibling. Remaining ties are broken by a fixed order.
+ * Merges two records of one cooldown key, as two processes that disagree must: the later `until` wins with its
+ * `class`, `reason` and `since` (a cooldown is never shortened), and the higher `level` of the two is kept (an
+ * escalation is never lost). rotation-strategies' `mergeCooldown` is the same rule; this is the copy the store
+ * needs without depending on a sibling. Where rotation-strategies lets `incoming` win an exact tie of `until`, a
+ * fixed order (`since`, then `class`, then `reason`) decides here, so that the merge is commutative, associative
+ * and idempotent and every process converges on the same record whatever order they flush in.
  *
  * @example
  * ```ts
- * mergeCooldown({ until: 10, level: 1, ... }, { until: 20, level: 0, ... }).until // 20
+ * const ended = { until: 1_000, level: 3, class: "credit", reason: "credit balance too low", since: 0 }
+ * const later = { until: 9_000, level: 1, class: "credit", reason: "credit balance too low", since: 8_000 }
+ * mergeCooldown(ended, later) // { ...later, level: 3 }
  * ```
  */
 export function mergeCooldown(a: Cooldown | undefined, b: Cooldown | undefined): Cooldown | undefined {
   if (a === undefined) return b
   if (b === undefined) return a
-  // A total order down to the last field, so every process converges on the same record whatever the order.
-  return greater(a, b, COOLDOWN_ORDER)
+  const later = greater(a, b, COOLDOWN_ORDER)
+  const level = Math.max(a.level, b.level)
+  return later.level === level ? later : { ...later, level }
 }
 
 /** JSON with keys sorted at every level, so equal content compares equal whatever order it was built in. */
@@ -55,9 +62,9 @@ const OUTCOME_ORDER = [
   (o: Outcome) => o.status,
   (o: Outcome) => o.reason,
 ] as const
+// Without `level`: it is merged on its own (the maximum), whichever record carries the rest.
 const COOLDOWN_ORDER = [
   (c: Cooldown) => c.until,
-  (c: Cooldown) => c.level,
   (c: Cooldown) => c.since,
   (c: Cooldown) => c.class,
   (c: Cooldown) => c.reason,
@@ -94,22 +101,44 @@ export function mergeAccountState(a: AccountState | undefined, b: AccountState):
 }
 
 /**
+ * How long ended cooldowns are remembered, at one instant: a record whose `until` is more than `forgetAfterMs`
+ * before `now` is forgotten. Until then an ended record is kept, because it is what the next failure of its key
+ * escalates from (rotation-strategies restarts a ladder `forgetAfterMs` after its last cooldown ended).
+ */
+export interface CooldownMemory {
+  now: number
+  forgetAfterMs: number
+}
+
+/** Whether every ladder has forgotten this record (it ended more than `forgetAfterMs` ago). */
+export function isForgotten(cooldown: Cooldown, memory: CooldownMemory): boolean {
+  return memory.now - cooldown.until > memory.forgetAfterMs
+}
+
+/**
  * Folds `incoming` into `target` by the cross-process rules: health and bucket by newest `updatedAt`, last use by
- * maximum, cooldowns by later `until`, rate-limit snapshots by newest `observedAt`, exact ties by a fixed order.
+ * maximum, cooldowns by `mergeCooldown`, rate-limit snapshots by newest `observedAt`, exact ties by a fixed order.
  * Commutative, associative and idempotent, so the order in which processes flush does not matter.
+ *
+ * A forgotten cooldown (on either side) takes no part: merged with the first step of a ladder that restarted, its
+ * higher level would carry the restarted ladder straight back to where the old one stopped.
  */
 export function mergeStateInto(
   target: Omit<StateFile, "version">,
   incoming: Omit<StateFile, "version">,
+  memory: CooldownMemory,
 ): void {
   for (const [id, state] of Object.entries(incoming.accounts)) {
-    target.accounts[id] = mergeAccountState(target.accounts[id], state)
+    setOwn(target.accounts, id, mergeAccountState(getOwn(target.accounts, id), state))
   }
   for (const [key, cooldown] of Object.entries(incoming.cooldowns)) {
-    target.cooldowns[key] = mergeCooldown(target.cooldowns[key], cooldown)!
+    if (isForgotten(cooldown, memory)) continue
+    const existing = getOwn(target.cooldowns, key)
+    const live = existing === undefined || isForgotten(existing, memory) ? undefined : existing
+    setOwn(target.cooldowns, key, mergeCooldown(live, cooldown)!)
   }
   for (const [key, snapshot] of Object.entries(incoming.rateLimits)) {
-    target.rateLimits[key] = newestSnapshot(target.rateLimits[key], snapshot)
+    setOwn(target.rateLimits, key, newestSnapshot(getOwn(target.rateLimits, key), snapshot))
   }
 }
 
@@ -147,14 +176,10 @@ export function usageCell(
   model: string,
   project: string,
 ): UsageCounters {
-  days[day] ??= {}
-  const byAccount = days[day]
-  byAccount[accountId] ??= {}
-  const byModel = byAccount[accountId]
-  byModel[model] ??= {}
-  const byProject = byModel[model]
-  byProject[project] ??= emptyCounters()
-  return byProject[project]
+  const byAccount = ownOrCreate(days, day, dictionary<UsageFile["days"][string][string]>)
+  const byModel = ownOrCreate(byAccount, accountId, dictionary<UsageFile["days"][string][string][string]>)
+  const byProject = ownOrCreate(byModel, model, dictionary<UsageCounters>)
+  return ownOrCreate(byProject, project, emptyCounters)
 }
 
 /** Adds usage deltas into `target` (sums: two processes' deltas both count, nothing is lost or doubled). */
@@ -177,16 +202,21 @@ export function accountOfKey(key: string): string | undefined {
   return ACCOUNT_KEY.exec(key)?.[1]
 }
 
-/** Drops expired cooldowns and everything that belongs to a removed account. */
+/**
+ * Drops forgotten cooldowns and everything that belongs to a removed account. Ended cooldowns stay until they are
+ * forgotten: readers skip them (a cooldown holds while `until > now`), ladders escalate from them. What remains is
+ * bounded: per key, one record that holds or ended less than `forgetAfterMs` ago.
+ */
 export function pruneState(
   state: Omit<StateFile, "version">,
-  now: number,
+  memory: CooldownMemory,
   isRemoved: (id: string) => boolean,
 ): void {
   for (const id of Object.keys(state.accounts)) if (isRemoved(id)) delete state.accounts[id]
   for (const [key, cooldown] of Object.entries(state.cooldowns)) {
     const owner = accountOfKey(key)
-    if (cooldown.until <= now || (owner !== undefined && isRemoved(owner))) delete state.cooldowns[key]
+    if (isForgotten(cooldown, memory) || (owner !== undefined && isRemoved(owner)))
+      delete state.cooldowns[key]
   }
   for (const key of Object.keys(state.rateLimits)) {
     const owner = accountOfKey(key)

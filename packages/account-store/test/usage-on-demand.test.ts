@@ -113,17 +113,21 @@ describe("usage read on demand", () => {
     await store.close()
   })
 
-  it("leaves a day the quick check doubts to the schema, which keeps a valid file", async () => {
-    // valibot drops a `constructor` key from a record; the quick check does not guess and asks the schema.
-    const doubtful = `{"${ACCOUNT}":{"claude-test":{"constructor":${JSON.stringify(counters(1))},"-":${JSON.stringify(counters(2))}}}}`
-    const { home, text } = await homeWithUsage(doubtful)
+  it("reads a project named constructor as a project, not as a doubt about the file", async () => {
+    const day = `{"${ACCOUNT}":{"claude-test":{"constructor":${JSON.stringify(counters(1))},"-":${JSON.stringify(counters(2))}}}}`
+    const { home, text } = await homeWithUsage(day)
     const store = await openAccountStore({ home, ...quiet })
-    const reloaded = nextEvent(store, (e) => e.type === "change" && e.files.includes("usage.json"))
-    store.usage({ to: "2020-12-31" })
-    await reloaded
+    const events: StoreEvent[] = []
+    store.subscribe((event) => events.push(event))
+    expect(store.usage({ to: "2020-12-31" })).toMatchObject([
+      { day: OLD_DAY, project: "constructor", costMicroUsd: 1 },
+      { day: OLD_DAY, project: "-", costMicroUsd: 2 },
+    ])
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    // A valid day: nothing re-read, nothing reported, the file untouched.
+    expect(events).toEqual([])
     expect(store.problems).toEqual([])
     expect(readFileSync(join(home, "usage.json"), "utf8")).toBe(text)
-    expect(store.usage({ to: "2020-12-31" })).toMatchObject([{ day: OLD_DAY, project: "-", costMicroUsd: 2 }])
     await store.close()
   })
 })

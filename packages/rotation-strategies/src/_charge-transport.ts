@@ -59,7 +59,9 @@ function streakOf(previous: CooldownLike | undefined, context: ClassifyContext, 
   const now = context.now
   const recorded =
     previous !== undefined && previous.class === "transport" && now - timeOf(previous.until) <= window
-      ? levelOf(previous.level)
+      ? isRunOfOne(previous)
+        ? 1
+        : levelOf(previous.level)
       : 0
   const last = context.lastOutcome
   if (last === undefined || last === null) return recorded
@@ -67,6 +69,15 @@ function streakOf(previous: CooldownLike | undefined, context: ClassifyContext, 
   if (last.class === "transport" && typeof last.at === "number" && now - last.at <= window)
     return Math.max(recorded, 1)
   return recorded
+}
+
+/**
+ * Whether the record is the zero-length one an isolated fault leaves (`until` = `since`): a run of one fault. Its
+ * level says nothing then: stores that merge cooldowns across processes keep the higher level of two records, so
+ * an isolated fault recorded over an older run's ended record may carry that run's level.
+ */
+function isRunOfOne(record: CooldownLike): boolean {
+  return typeof record.since === "number" && record.since === record.until
 }
 
 function timeOf(until: number): number {

@@ -224,6 +224,20 @@ describe("classifyTransportError: repeated faults, not isolated ones, cool the a
     expect(late.fault(NOW + MIN + 1).cooldown).toMatchObject({ level: 1, until: NOW + MIN + 1 })
   })
 
+  it("a new run starts at step one even when a merge kept an older run's higher level on the isolated fault's record", () => {
+    const p = pool()
+    p.fault(NOW)
+    p.fault(NOW + 20_000)
+    expect(p.fault(NOW + 30_000).cooldown).toMatchObject({ level: 3 })
+    // An hour later, no success between: the fault is isolated again; mergeCooldown (as account-store merges
+    // across processes) keeps level 3 on its zero-length record.
+    const later = NOW + 3_600_000
+    expect(p.fault(later).cooldown).toMatchObject({ level: 1, until: later })
+    expect(p.cooldowns.get(KEY)).toMatchObject({ level: 3, until: later, since: later })
+    // The next fault is the second of the new run: 5 s, not the fourth step of the old one.
+    expect(p.fault(later + 10_000).cooldown).toMatchObject({ level: 2, until: later + 15_000 })
+  })
+
   it("a success between two faults resets the count", () => {
     const p = pool()
     p.fault(NOW)

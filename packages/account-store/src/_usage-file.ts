@@ -3,7 +3,8 @@ import { dictionary, dictionarySchema } from "./_dictionary.ts"
 import { type FileSpec, lazy } from "./_versioned-file.ts"
 import type { Assert, Same, UsageCounters } from "./store-types.ts"
 
-const COUNTER_FIELDS = [
+/** Every counter of a usage cell, in the order files keep them. */
+export const USAGE_COUNTER_FIELDS = [
   "requests",
   "inputTokens",
   "outputTokens",
@@ -21,10 +22,10 @@ const COUNTER_FIELDS = [
  */
 export function isUsageCounters(value: unknown): value is UsageCounters {
   if (typeof value !== "object" || value === null) return false
-  if (Object.keys(value).length !== COUNTER_FIELDS.length) return false
+  if (Object.keys(value).length !== USAGE_COUNTER_FIELDS.length) return false
   const counters = value as Record<string, unknown>
-  for (let i = 0; i < COUNTER_FIELDS.length; i++) {
-    const count = counters[COUNTER_FIELDS[i]!]
+  for (let i = 0; i < USAGE_COUNTER_FIELDS.length; i++) {
+    const count = counters[USAGE_COUNTER_FIELDS[i]!]
     if (typeof count !== "number" || !Number.isInteger(count) || count < 0) return false
   }
   return true
@@ -119,7 +120,7 @@ export interface UsageFile {
   days: Record<string, Record<string, Record<string, Record<string, UsageCounters>>>>
 }
 export type SchemaMatchesTypes = [
-  Assert<Same<(typeof COUNTER_FIELDS)[number], keyof UsageCounters>>,
+  Assert<Same<(typeof USAGE_COUNTER_FIELDS)[number], keyof UsageCounters>>,
   Assert<Same<v.InferOutput<ReturnType<typeof schemas>["file"]>, UsageFile>>,
   Assert<Same<v.InferOutput<ReturnType<typeof schemas>["view"]>, UsageFile>>,
 ]

@@ -5,6 +5,7 @@ export type { OutcomeRecord, UsageRecord } from "./_runtime-state.ts"
 export type { AccountState, Cooldown, RateLimitSnapshot } from "./_state-file.ts"
 export type { StoreProblem } from "./_store-files.ts"
 export type { UsageCounters } from "./_usage-file.ts"
+export { USAGE_COUNTER_FIELDS } from "./_usage-file.ts"
 export { openAccountStore } from "./account-store.ts"
 export type {
   AccountStore,

@@ -1,4 +1,4 @@
-import type { UsageCounters, UsageRow } from "@keyrelay/account-store"
+import { USAGE_COUNTER_FIELDS, type UsageCounters, type UsageRow } from "@keyrelay/account-store"
 import { findAccount } from "../_account-ref.ts"
 import { bar } from "../_bars.ts"
 import type { CommandHandler } from "../_commands.ts"
@@ -14,17 +14,7 @@ type Dimension = (typeof DIMENSIONS)[number]
 const METRICS = ["cost", "tokens", "requests"] as const
 type Metric = (typeof METRICS)[number]
 
-const COUNTERS = [
-  "requests",
-  "inputTokens",
-  "outputTokens",
-  "cacheWrite5mTokens",
-  "cacheWrite1hTokens",
-  "cacheReadTokens",
-  "webSearchRequests",
-  "costMicroUsd",
-  "unpricedRequests",
-] as const satisfies readonly (keyof UsageCounters)[]
+const COUNTERS = USAGE_COUNTER_FIELDS
 
 function emptyCounters(): UsageCounters {
   return Object.fromEntries(COUNTERS.map((c) => [c, 0])) as unknown as UsageCounters

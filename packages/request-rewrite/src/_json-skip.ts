@@ -39,15 +39,12 @@ export function isEscaped(text: string, i: number): boolean {
   return (i - 1 - k) % 2 === 1
 }
 
-/** `i` is at an opening quote: the index of the closing one (a quote preceded by an even run of backslashes). */
+/** `i` is at an opening quote: the index of the closing one (a quote after an even run of backslashes), or STOP. */
 export function stringEnd(text: string, i: number): number {
-  let j = i + 1
-  for (;;) {
-    j = text.indexOf('"', j)
-    if (j === -1) return STOP
-    if (!isEscaped(text, j)) return j
-    j++
-  }
+  let j = text.indexOf('"', i + 1)
+  // Most quotes follow no backslash at all: test that before counting the run.
+  while (j !== -1 && text.charCodeAt(j - 1) === BACKSLASH && isEscaped(text, j)) j = text.indexOf('"', j + 1)
+  return j
 }
 
 /** The string between the quotes at `open` and `close`, decoded only when it holds an escape. */
@@ -74,7 +71,8 @@ export function skipValue(text: string, i: number): number {
   }
   if (first === OPEN_BRACE || first === OPEN_BRACKET) {
     let depth = 0
-    for (let j = i; j < text.length; j++) {
+    const length = text.length
+    for (let j = i; j < length; j++) {
       const c = text.charCodeAt(j)
       if (c === QUOTE) {
         j = stringEnd(text, j)

@@ -2,12 +2,13 @@
 // conversation history. Cases: all names valid (the body must pass through unparsed), the same with free-text
 // "name" fields in tool inputs (MCP-style; the key search cannot clear it, the structure walk must), one invalid
 // name, every name invalid — against a baseline measured in the same run: JSON.parse + JSON.stringify of the
-// valid body.
+// valid body. Also readRequestFacts (model, stream, speed), which pool-fetch calls on every request before it picks
+// an account: on this body `stream` comes last, so the walk skips the whole conversation to reach it.
 // Run: pnpm bench request-rewrite   (or, after a build: node --expose-gc bench/request-rewrite.bench.mjs)
 import { mkdirSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { buildOutgoingRequest } from "@keyrelay/request-rewrite"
+import { buildOutgoingRequest, readRequestFacts } from "@keyrelay/request-rewrite"
 
 const TARGET_BYTES = 200 * 1024
 const TOOLS = 40
@@ -124,6 +125,8 @@ if (rewrite(bodies.oneInvalid).toolNames?.size !== 1)
   throw new Error("one-invalid case did not rename one name")
 if (rewrite(bodies.manyInvalid).toolNames?.size !== TOOLS)
   throw new Error("many-invalid case did not rename all")
+if (JSON.stringify(readRequestFacts(bodies.valid)) !== '{"stream":true,"model":"claude-sonnet-4-5"}')
+  throw new Error("readRequestFacts did not read the body's facts")
 
 let sink = 0
 function measure(fn) {
@@ -158,6 +161,7 @@ const cases = [
   ['valid names, free-text "name" in tool inputs (pass-through)', () => rewrite(bodies.validFreeText)],
   ["one invalid name", () => rewrite(bodies.oneInvalid)],
   ["40 invalid names", () => rewrite(bodies.manyInvalid)],
+  ["readRequestFacts (200 KB, stream last)", () => readRequestFacts(bodies.valid)],
   [
     "no body (GET /v1/models)",
     () =>

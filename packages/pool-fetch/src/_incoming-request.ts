@@ -7,24 +7,11 @@ export interface IncomingRequest {
   init: RequestInit
   /** A string or bytes, sent as they came; `undefined` without a body. */
   body: string | Uint8Array | undefined
-  /** The body as text, for reading its model; `undefined` when it is not UTF-8 text. */
-  text: string | undefined
   signal: AbortSignal | undefined
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true })
-
 function isRequest(value: unknown): value is Request {
   return typeof Request !== "undefined" && value instanceof Request
-}
-
-function asText(body: string | Uint8Array | undefined): string | undefined {
-  if (body === undefined || typeof body === "string") return body
-  try {
-    return decoder.decode(body)
-  } catch {
-    return undefined
-  }
 }
 
 async function replayable(body: unknown): Promise<string | Uint8Array | undefined> {
@@ -60,12 +47,10 @@ export function readIncomingRequest(
   ) {
     // The common case (a host's JSON body as a string): no await, so no extra turn of the event loop.
     const { body: _body, signal, ...rest } = init ?? {}
-    const bytes = body ?? undefined
     return {
       url: typeof input === "string" ? input : input.href,
       init: rest,
-      body: bytes,
-      text: asText(bytes),
+      body: body ?? undefined,
       signal: signal ?? undefined,
     }
   }
@@ -89,12 +74,10 @@ async function readAnyRequest(
     url = typeof input === "string" ? input : input.href
   }
   const { body: _body, signal: _signal, ...rest } = init ?? {}
-  const bytes = await replayable(body)
   return {
     url,
     init: { ...base, ...rest },
-    body: bytes,
-    text: asText(bytes),
+    body: await replayable(body),
     signal,
   }
 }

@@ -5,6 +5,7 @@ import {
   buildOutgoingRequest,
   isRequestRewriteError,
   REQUEST_REWRITE_ERROR_CODES,
+  readRequestFacts,
 } from "@keyrelay/request-rewrite"
 import {
   type Classification,
@@ -26,7 +27,6 @@ import { readIncomingRequest } from "./_incoming-request.ts"
 import { noAccountResponse } from "./_no-account.ts"
 import type { PoolRuntime } from "./_pool-runtime.ts"
 import { strategyFor } from "./_pool-settings.ts"
-import { readRequestFacts } from "./_request-facts.ts"
 import { discard, type ReadResponse, readErrorResponse, rebuildResponse } from "./_responses.ts"
 import { serveSuccess } from "./_serve-success.ts"
 
@@ -77,11 +77,11 @@ export async function serveRequest(
   const incoming = read instanceof Promise ? await read : read
   const signal = incoming.signal
   signal?.throwIfAborted()
-  const facts = readRequestFacts(incoming.text)
+  const facts = readRequestFacts(incoming.body)
   const messages = /\/v1\/messages\/?$/.test(pathOf(incoming.url))
   const model = facts.model
   const baseClass = model === undefined ? "default" : modelClassOf(model)
-  const modelClass = facts.fast ? fastModeClass(baseClass) : baseClass
+  const modelClass = facts.speed === "fast" ? fastModeClass(baseClass) : baseClass
   const settings = runtime.settings()
   const startedAt = runtime.now()
   const deadline = startedAt + settings.deadlineMs

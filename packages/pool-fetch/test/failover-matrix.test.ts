@@ -152,6 +152,28 @@ describe("429 rate_limit_error with retry-after", () => {
     expect(a1("claude-sonnet-4-5")).toMatchObject({ status: "cooldown", until: T0 + 20_000 })
     expect(["picked", "available"]).toContain(a1("claude-haiku-4-5")?.status)
   })
+
+  it("a fast-mode request (its body given as bytes) cools the fast group only; standard requests still go to a1", async () => {
+    const { pool, mock, store, served } = await start()
+    mock.script({
+      match: { credential: "a1" },
+      respond: { kind: "error", error: "rate-limit", retryAfter: 20 },
+    })
+    const fast = { ...HELLO, model: "claude-opus-4-8", speed: "fast" }
+    const response = await pool("https://api.anthropic.com/v1/messages", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: new TextEncoder().encode(JSON.stringify(fast)),
+    })
+    expect(response.status).toBe(200)
+    expect(served()).toEqual(["a1", "b1"])
+    expect(store.state.cooldowns[`org:${ORG_A}|fast:opus-4.x`]).toMatchObject({ until: T0 + 20_000 })
+    expect(store.state.cooldowns[`org:${ORG_A}|opus-4.x`]).toBeUndefined()
+    const a1 = (fast: boolean) =>
+      pool.explain({ model: "claude-opus-4-8", fast }).accounts.find((a) => a.label === "a1")?.status
+    expect(a1(true)).toBe("cooldown")
+    expect(["picked", "available"]).toContain(a1(false))
+  })
 })
 
 describe("529, 500, 504 service errors", () => {

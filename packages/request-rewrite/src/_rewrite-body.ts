@@ -1,3 +1,4 @@
+import { bodyText } from "./_body-text.ts"
 import { mayHaveInvalidToolName } from "./_scan-tool-names.ts"
 import { requestToolNameSites } from "./_tool-name-sites.ts"
 import { sanitizeToolNames } from "./tool-name.ts"
@@ -32,18 +33,4 @@ export function rewriteBody(body: unknown): RewrittenBody {
   const toolNames = new Map<string, string>()
   for (const [original, renamed] of renames) toolNames.set(renamed, original)
   return { body: JSON.stringify(parsed), toolNames }
-}
-
-function bodyText(body: unknown): string | undefined {
-  if (typeof body === "string") return body
-  let bytes: Uint8Array
-  if (ArrayBuffer.isView(body)) bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
-  else if (Object.prototype.toString.call(body) === "[object ArrayBuffer]")
-    bytes = new Uint8Array(body as ArrayBuffer)
-  else return undefined
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes)
-  } catch {
-    return undefined
-  }
 }

@@ -8,6 +8,7 @@ export {
   type OutgoingRequest,
 } from "./build-outgoing-request.ts"
 export { CREDENTIAL_HEADERS, type Credential, OAUTH_BETA } from "./credential.ts"
+export { type RequestFacts, readRequestFacts } from "./read-request-facts.ts"
 export {
   isRequestRewriteError,
   REQUEST_REWRITE_ERROR_CODES,

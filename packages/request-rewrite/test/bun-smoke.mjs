@@ -1,6 +1,6 @@
 // Run by test/dist.test.ts with Bun 1.3.14 (OpenCode's runtime): the built package against two Bun servers on
 // 127.0.0.1, where the account's server redirects to the other. Prints one JSON line of what it saw.
-import { buildOutgoingRequest, VERSION } from "../dist/index.js"
+import { buildOutgoingRequest, readRequestFacts, VERSION } from "../dist/index.js"
 
 const seen = { account: [], elsewhere: [] }
 const elsewhere = Bun.serve({
@@ -45,6 +45,11 @@ try {
       inspected: Bun.inspect(out),
       json: JSON.stringify(out),
       toolNames: [...(out.toolNames ?? [])],
+      facts: [
+        readRequestFacts('{"model":"claude-opus-4-8","stream":true}'),
+        readRequestFacts(new TextEncoder().encode('{"messages":[{"model":"x"}],"speed":"f\\u0061st"}')),
+        readRequestFacts(new Uint8Array([0x7b, 0xff, 0x7d])),
+      ],
     }),
   )
 } finally {

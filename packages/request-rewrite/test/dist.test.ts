@@ -49,7 +49,7 @@ describe("the built package", () => {
     }
   })
 
-  it("works under Bun: manual redirects, the credential only to the account, redacted when printed", () => {
+  it("works under Bun: manual redirects, the credential only to the account, redacted when printed; body facts", () => {
     // Bun's fetch does not go through node:net, so the loopback guard cannot watch it; the script only starts and
     // calls its own servers on 127.0.0.1, and asserts below that the redirect target got nothing.
     const line = execFileSync(bin("bun"), [join(root, "test/bun-smoke.mjs")], {
@@ -67,6 +67,11 @@ describe("the built package", () => {
     expect(request.headers["user-agent"]).toBe(`opencode/1.18.33 keyrelay/${pkg.version}`)
     expect(JSON.parse(request.body).tools[0].name).toMatch(/^srv_tool_[0-9a-f]{8}$/)
     expect(result.toolNames).toEqual([[JSON.parse(request.body).tools[0].name, "srv.tool"]])
+    expect(result.facts).toEqual([
+      { model: "claude-opus-4-8", stream: true },
+      { stream: false, speed: "fast" },
+      { stream: false },
+    ])
     for (const printed of [result.inspected, result.json]) {
       expect(printed).not.toContain("sk-ant-api03-test-bun-key")
       expect(printed).toContain("[redacted]")

@@ -29,3 +29,17 @@ it("the README example runs as written and prints what its comments say", () => 
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+it("the README's readRequestFacts examples give what their comments say", async () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8")
+  const block = /## Reading a request without parsing it[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? ""
+  const examples = [...block.matchAll(/^(readRequestFacts\(.*\))\n\/\/ (\{.*\})$/gm)]
+  expect(examples).toHaveLength(2)
+  const { readRequestFacts } = (await import(
+    /* @vite-ignore */ pathToFileURL(join(root, "dist/index.js")).href
+  )) as typeof import("../src/index.ts")
+  for (const [, call, comment] of examples) {
+    const actual = new Function("readRequestFacts", `return ${call}`)(readRequestFacts)
+    expect(actual).toEqual(new Function(`return (${comment})`)())
+  }
+})

@@ -11,6 +11,7 @@ import {
   defaultMockConfig,
   detectNetworkNamespace,
   type MockAnthropic,
+  type MockConfig,
   type MockRequestLogEntry,
   type OpencodeRunResult,
   type OpencodeSandbox,
@@ -35,10 +36,13 @@ export interface E2eWorld {
   close(): Promise<void>
 }
 
-export async function startWorld(): Promise<E2eWorld> {
+/** The mock with its default organizations and keys, plus `extra` (identity token issuers, federation rules). */
+export async function startWorld(
+  extra: Pick<MockConfig, "issuers" | "federationRules"> = {},
+): Promise<E2eWorld> {
   const dir = mkdtempSync(join(tmpdir(), "keyrelay-plugin-e2e-"))
   const config = defaultMockConfig()
-  const mock = await startMockAnthropic({ ...config, socketPath: join(dir, "mock.sock") })
+  const mock = await startMockAnthropic({ ...config, ...extra, socketPath: join(dir, "mock.sock") })
   const netns = await detectNetworkNamespace()
   const key = (label: string) => config.credentials!.find((c) => c.label === label)!.apiKey!
   return {
@@ -148,7 +152,8 @@ export function explain(result: Run): string {
 
 /**
  * Wire honesty, checked over every run of a file: each request the mock saw says it comes from OpenCode through
- * keyrelay (unless the run left OpenCode alone on purpose), and the run happened where nothing but loopback exists.
+ * keyrelay (unless the run left OpenCode alone on purpose) — keyrelay's own token exchanges say keyrelay after
+ * "opencode" — and the run happened where nothing but loopback exists.
  */
 export function expectHonestWire(
   runs: readonly Run[],
@@ -158,6 +163,12 @@ export function expectHonestWire(
   for (const result of runs) {
     expect(result.isolated, "OpenCode ran in a loopback-only network namespace").toBe(true)
     for (const request of result.requests) {
+      if (request.path === "/v1/oauth/token") {
+        // keyrelay's own call (a federation exchange), made for OpenCode: it names both, and nothing else.
+        expect(request.headers["user-agent"]).toMatch(/^opencode keyrelay\/\d+\.\d+\.\d+$/)
+        expect(request.headers.host).toMatch(/^127\.0\.0\.1:\d+$/)
+        continue
+      }
       expect(request.headers["user-agent"]).toMatch(/^opencode\/1\.18\.33 /)
       if (alone.has(result)) expect(request.headers["user-agent"]).not.toContain("keyrelay/")
       else expect(request.headers["user-agent"]).toMatch(/ keyrelay\/\d+\.\d+\.\d+/)

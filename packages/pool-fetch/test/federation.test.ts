@@ -1,10 +1,10 @@
 // Workload identity federation end to end through pool-fetch: an identity token (a test-signed JWT from a file or a
 // command, or an ID token from a sign-in to a real OpenID Provider) exchanged at the mock's /v1/oauth/token by the SDK's oidcFederationProvider in its TokenCache, the
 // minted bearer token on /v1/messages, and a 401 → invalidate → re-mint once.
-import { generateKeyPairSync, randomUUID, sign } from "node:crypto"
 import { mkdtemp, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { createTestIdentityIssuer } from "@keyrelay/test-utils"
 import {
   Browser,
   OIDC_ACCOUNT_ID,
@@ -15,24 +15,8 @@ import { afterEach, describe, expect, it } from "vitest"
 import { ACCESS_TOKEN_SLOT, createFederationSignIn, IDENTITY_TOKEN_SLOT } from "../src/index.ts"
 import { ORG_B, type Pool, send, startPool } from "./_pool.ts"
 
-const ISSUER = "https://idp.keyrelay.test"
-const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 })
-const KID = "test-key-1"
-
-function jwt(claims: Record<string, unknown> = {}): string {
-  const now = Math.floor(Date.now() / 1000)
-  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url")
-  const head = `${encode({ alg: "RS256", kid: KID, typ: "JWT" })}.${encode({
-    iss: ISSUER,
-    sub: "repo:keyrelay/ci",
-    aud: "https://api.anthropic.com",
-    iat: now,
-    exp: now + 600,
-    jti: randomUUID(),
-    ...claims,
-  })}`
-  return `${head}.${sign("sha256", Buffer.from(head), privateKey).toString("base64url")}`
-}
+const idp = createTestIdentityIssuer()
+const jwt = (claims?: Record<string, unknown>) => idp.sign(claims)
 
 let fixture: Pool | undefined
 let dir: string | undefined
@@ -47,17 +31,11 @@ async function federationPool(checkJti: boolean) {
   fixture = await startPool({
     labels: [],
     mock: {
-      issuers: [
-        {
-          issuer: ISSUER,
-          jwks: { keys: [{ ...publicKey.export({ format: "jwk" }), kid: KID, alg: "RS256", use: "sig" }] },
-          checkJti,
-        },
-      ],
+      issuers: [{ ...idp.mockIssuer, checkJti }],
       federationRules: [
         {
           id: "fdrl_test",
-          issuer: ISSUER,
+          issuer: idp.issuer,
           organizationId: ORG_B,
           serviceAccountId: "svac_test",
           subjectPrefix: "repo:keyrelay/*",

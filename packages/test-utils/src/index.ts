@@ -34,6 +34,8 @@ export type { CapturedRequest, CaptureServer } from "./mock/start-capture-server
 export { startCaptureServer } from "./mock/start-capture-server.ts"
 export type { MockAnthropic, MockAnthropicOptions } from "./mock/start-mock-anthropic.ts"
 export { startMockAnthropic } from "./mock/start-mock-anthropic.ts"
+export type { TestIdentityIssuer, TestIdentityIssuerOptions } from "./mock/test-identity-issuer.ts"
+export { createTestIdentityIssuer } from "./mock/test-identity-issuer.ts"
 export type { NetworkNamespaceSupport } from "./opencode/network-namespace.ts"
 export { detectNetworkNamespace } from "./opencode/network-namespace.ts"
 export type { OpencodePluginEntry } from "./opencode/opencode-config.ts"

@@ -1,5 +1,6 @@
 import type { Availability } from "./_availability.ts"
 import { getEntry } from "./_entries.ts"
+import { stickyFinder } from "./_sticky-finder.ts"
 import { healthScore } from "./health-score.ts"
 import { headroomOf } from "./parse-rate-limit-headers.ts"
 import type { Candidate, PickContext, ResolvedStrategyOptions, StrategyName } from "./strategy.ts"
@@ -28,25 +29,6 @@ export function createChooser(name: StrategyName, options: ResolvedStrategyOptio
       return (candidates, context, availability) => byPriority(candidates, context, availability, options)
     default:
       return sticky(options)
-  }
-}
-
-/**
- * Finds the sticky account's index, trying where it was last time first: callers keep their candidate order, so
- * a pick usually costs one id comparison instead of one per candidate.
- */
-function stickyFinder(): (candidates: readonly Candidate[], stickyId: string | undefined) => number {
-  let hint = -1
-  return (candidates, stickyId) => {
-    if (stickyId === undefined) return -1
-    if (hint >= 0 && hint < candidates.length && candidates[hint]!.id === stickyId) return hint
-    for (let i = 0; i < candidates.length; i++) {
-      if (candidates[i]!.id === stickyId) {
-        hint = i
-        return i
-      }
-    }
-    return -1
   }
 }
 

@@ -215,6 +215,20 @@ describe("headroom", () => {
     expect(strategy.pick([a, d], ctx({ rateLimits }))).toBe("acc_a")
   })
 
+  it("reads a snapshot kept under one account's own key as its whole organization's", () => {
+    const strategy = createStrategy("headroom")
+    const fresh = { id: "acc_x", organizationId: "org-9", health: { score: 80, updatedAt: NOW } }
+    const seen = { ...a, health: { score: 60, updatedAt: NOW } }
+    const rateLimits = { "acct:acc_a|sonnet-4.x": snapshot(5) }
+    // org-1's buckets are nearly empty by acc_a's snapshot, which acc_b, of the same organization, draws on too.
+    expect(
+      strategy.pick([fresh, seen, { ...b, health: { score: 90, updatedAt: NOW } }], ctx({ rateLimits })),
+    ).toBe("acc_x")
+    expect(strategy.pick([fresh, { ...b, health: { score: 90, updatedAt: NOW } }], ctx({ rateLimits }))).toBe(
+      "acc_b",
+    )
+  })
+
   it("among equals, stays sticky, then prefers health", () => {
     const strategy = createStrategy("headroom")
     expect(strategy.pick([a, c], ctx({ stickyId: "acc_c" }))).toBe("acc_c")

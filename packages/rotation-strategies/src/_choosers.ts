@@ -119,6 +119,11 @@ function hybrid(options: ResolvedStrategyOptions): Chooser {
   const w = options.hybrid
   const healthScale = health.max > 0 ? w.health / health.max : 0
   const bucketScale = w.bucket / bucket.capacity
+  const minUsable = health.minUsable
+  // The most the bucket and freshness can add (a full bucket, fully fresh), computed as the score is: a candidate
+  // whose health plus these cannot reach the best so far is passed over before its bucket is refilled.
+  const bucketMost = bucket.capacity * bucketScale
+  const freshnessMost = w.freshness
   const findSticky = stickyFinder()
   return (candidates, context, availability) => {
     const now = context.now
@@ -134,9 +139,10 @@ function hybrid(options: ResolvedStrategyOptions): Chooser {
     for (let i = 0; i < candidates.length; i++) {
       const candidate = candidates[i]!
       const h = healthScore(candidate.health, now, health)
-      const tier = h >= health.minUsable ? 0 : 1
+      const tier = h >= minUsable ? 0 : 1
       const isSticky = i === stickyIndex
       if (tier > bestTier && !isSticky) continue
+      if (!isSticky && tier === bestTier && h * healthScale + bucketMost + freshnessMost < bestScore) continue
       const lastUsedAt = candidate.lastUsedAt
       let freshness = 1
       if (typeof lastUsedAt === "number" && Number.isFinite(lastUsedAt)) {

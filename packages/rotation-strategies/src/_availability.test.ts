@@ -31,22 +31,25 @@ const keyArb = fc.oneof(
   fc.tuple(scopeArb, fc.constantFrom(MC, "opus-4.x", "")).map(([scope, mc]) => `${scope}|${mc}`),
   fc.constantFrom("bogus", "acct:", "team:x", "acct:acc_1|x|y"),
 )
-const cooldownsArb = fc.dictionary(
-  keyArb,
-  fc.record({ until: fc.integer({ min: NOW - 10_000, max: NOW + 10_000 }), level: fc.constant(1) }),
-)
-const contextArb = fc.record({
-  cooldowns: fc.oneof(
-    cooldownsArb,
-    cooldownsArb.map((record) => new Map(Object.entries(record))),
-  ),
-  avoid: fc.option(fc.array(keyArb, { maxLength: 3 }), { nil: undefined }),
-  exclude: fc.option(
-    fc.array(accountId, { maxLength: 2 }).map((ids) => new Set(ids)),
-    { nil: undefined },
-  ),
-  modelClass: fc.constantFrom(MC, "opus-4.x"),
-})
+/** A pick's context with cooldowns (a record or a Map) and keys to avoid drawn from `keys`. */
+function contextArb(keys: fc.Arbitrary<string>) {
+  const cooldowns = fc.dictionary(
+    keys,
+    fc.record({ until: fc.integer({ min: NOW - 10_000, max: NOW + 10_000 }), level: fc.constant(1) }),
+  )
+  return fc.record({
+    cooldowns: fc.oneof(
+      cooldowns,
+      cooldowns.map((record) => new Map(Object.entries(record))),
+    ),
+    avoid: fc.option(fc.array(keys, { maxLength: 3 }), { nil: undefined }),
+    exclude: fc.option(
+      fc.array(accountId, { maxLength: 2 }).map((ids) => new Set(ids)),
+      { nil: undefined },
+    ),
+    modelClass: fc.constantFrom(MC, "opus-4.x"),
+  })
+}
 
 /** Answers as a fresh instance gives them: asked one candidate at a time, it looks each one's keys up. */
 function askedOneByOne(context: PickContext, candidates: readonly Candidate[]): boolean[] {
@@ -68,7 +71,7 @@ function afterReadingAll(context: PickContext, candidates: readonly Candidate[])
 describe("Availability", () => {
   it("property: looking a candidate's keys up and reading every cooldown give the same answers", () => {
     fc.assert(
-      fc.property(contextArb, fc.array(candidateArb, { maxLength: 12 }), (extra, candidates) => {
+      fc.property(contextArb(keyArb), fc.array(candidateArb, { maxLength: 12 }), (extra, candidates) => {
         const context: PickContext = { now: NOW, ...extra }
         expect(askedOneByOne(context, candidates)).toEqual(afterReadingAll(context, candidates))
       }),
@@ -89,22 +92,6 @@ describe("Availability", () => {
         .map(([o, mc]) => `org:${o}|${mc}`),
       fc.constantFrom("bogus", "acct:", "team:x"),
     )
-    const madeCooldowns = fc.dictionary(
-      madeKeyArb,
-      fc.record({ until: fc.integer({ min: NOW - 10_000, max: NOW + 10_000 }), level: fc.constant(1) }),
-    )
-    const madeContext = fc.record({
-      cooldowns: fc.oneof(
-        madeCooldowns,
-        madeCooldowns.map((record) => new Map(Object.entries(record))),
-      ),
-      avoid: fc.option(fc.array(madeKeyArb, { maxLength: 3 }), { nil: undefined }),
-      exclude: fc.option(
-        fc.array(accountId, { maxLength: 2 }).map((ids) => new Set(ids)),
-        { nil: undefined },
-      ),
-      modelClass: fc.constantFrom(MC, "opus-4.x"),
-    })
     const wellFormed = fc.record(
       {
         id: fc.integer({ min: 0, max: 8 }).map((i) => `acc_${i}`),
@@ -114,7 +101,7 @@ describe("Availability", () => {
       { requiredKeys: ["id"] },
     )
     fc.assert(
-      fc.property(madeContext, fc.array(wellFormed, { maxLength: 12 }), (extra, candidates) => {
+      fc.property(contextArb(madeKeyArb), fc.array(wellFormed, { maxLength: 12 }), (extra, candidates) => {
         const context: PickContext = { now: NOW, ...extra }
         const cooldowns = extra.cooldowns
         const read = (key: string) => (cooldowns instanceof Map ? cooldowns.get(key) : cooldowns[key])

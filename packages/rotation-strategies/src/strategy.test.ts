@@ -465,6 +465,24 @@ describe("properties", () => {
       (candidate) => !candidateCooldownKeys(candidate, MC).some((key) => isCooling(cooldowns[key], NOW)),
     )
   const tierOf = (candidate: Candidate) => (healthScore(candidate.health, NOW) >= 50 ? 0 : 1)
+  /** The candidates that can serve and the one chosen among them; none when the result says nobody can. */
+  const chosenAmong = (
+    pool: readonly Candidate[],
+    cooldowns: Record<string, { until: number }>,
+    result: PickResult,
+  ): { open: Candidate[]; chosen: Candidate } | undefined => {
+    const open = servable(pool, cooldowns)
+    if (open.length === 0) {
+      expect(typeof result).toBe("object")
+      return undefined
+    }
+    const chosen = open.find((candidate) => candidate.id === result)
+    expect(chosen).toBeDefined()
+    return { open, chosen: chosen! }
+  }
+  /** The lowest rank (arrays of numbers, compared in order) among `candidates`. */
+  const lowest = (candidates: readonly Candidate[], rank: (candidate: Candidate) => number[]) =>
+    candidates.map(rank).reduce((x, y) => (compareRanks(y, x) < 0 ? y : x))
 
   it("property: headroom chooses the most headroom among the healthiest tier, then the sticky one, then health", () => {
     fc.assert(
@@ -483,22 +501,15 @@ describe("properties", () => {
           )
           const stickyId = sticky === undefined ? undefined : `acc_${sticky}`
           const context = ctx({ cooldowns, rateLimits, random: seededRandom(seed), stickyId })
-          const result = createStrategy("headroom").pick(pool, context)
-          const open = servable(pool, cooldowns)
-          if (open.length === 0) {
-            expect(typeof result).toBe("object")
-            return
-          }
+          const found = chosenAmong(pool, cooldowns, createStrategy("headroom").pick(pool, context))
+          if (found === undefined) return
           const rank = (candidate: Candidate) => [
             tierOf(candidate),
             -headroomOf(rateLimits[groupKey(candidate, MC)], NOW),
             candidate.id === stickyId ? 0 : 1,
             -healthScore(candidate.health, NOW),
           ]
-          const best = open.map(rank).reduce((x, y) => (compareRanks(y, x) < 0 ? y : x))
-          const chosen = open.find((candidate) => candidate.id === result)
-          expect(chosen).toBeDefined()
-          expect(rank(chosen!)).toEqual(best)
+          expect(rank(found.chosen)).toEqual(lowest(found.open, rank))
         },
       ),
     )
@@ -515,12 +526,9 @@ describe("properties", () => {
         (pool, cooldowns, sticky, seed) => {
           const stickyId = sticky === undefined ? undefined : `acc_${sticky}`
           const context = ctx({ cooldowns, random: seededRandom(seed), stickyId })
-          const result = createStrategy("hybrid").pick(pool, context)
-          const open = servable(pool, cooldowns)
-          if (open.length === 0) {
-            expect(typeof result).toBe("object")
-            return
-          }
+          const found = chosenAmong(pool, cooldowns, createStrategy("hybrid").pick(pool, context))
+          if (found === undefined) return
+          const { open, chosen } = found
           const score = (candidate: Candidate) =>
             (healthScore(candidate.health, NOW) / 100) * w.health +
             (bucketTokens(candidate.bucket, NOW) / 50) * w.bucket +
@@ -531,11 +539,9 @@ describe("properties", () => {
             (candidate.id === stickyId ? w.stickyBonus : 0)
           const tier = Math.min(...open.map(tierOf))
           const top = Math.max(...open.filter((c) => tierOf(c) === tier).map(score))
-          const chosen = open.find((candidate) => candidate.id === result)
-          expect(chosen).toBeDefined()
-          expect(tierOf(chosen!)).toBe(tier)
-          const keptSticky = chosen!.id === stickyId && top - score(chosen!) <= w.switchMargin + 1e-9
-          if (!keptSticky) expect(score(chosen!)).toBeCloseTo(top, 9)
+          expect(tierOf(chosen)).toBe(tier)
+          const keptSticky = chosen.id === stickyId && top - score(chosen) <= w.switchMargin + 1e-9
+          if (!keptSticky) expect(score(chosen)).toBeCloseTo(top, 9)
         },
       ),
     )
@@ -545,18 +551,14 @@ describe("properties", () => {
     fc.assert(
       fc.property(largePoolArb, cooldownsArb, fc.integer(), (pool, cooldowns, seed) => {
         const result = createStrategy("priority").pick(pool, ctx({ cooldowns, random: seededRandom(seed) }))
-        const open = servable(pool, cooldowns)
-        if (open.length === 0) {
-          expect(typeof result).toBe("object")
-          return
-        }
+        const found = chosenAmong(pool, cooldowns, result)
+        if (found === undefined) return
         const rank = (candidate: Candidate) => [
           tierOf(candidate),
           candidate.priority ?? 0,
           -healthScore(candidate.health, NOW),
         ]
-        const best = open.map(rank).reduce((x, y) => (compareRanks(y, x) < 0 ? y : x))
-        expect(rank(open.find((candidate) => candidate.id === result)!)).toEqual(best)
+        expect(rank(found.chosen)).toEqual(lowest(found.open, rank))
       }),
     )
   })

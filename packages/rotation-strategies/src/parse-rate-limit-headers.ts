@@ -143,14 +143,15 @@ export function headroomOf(snapshot: RateLimitSnapshot | undefined, now: number,
       !(resetAt !== undefined && now >= resetAt)
     ) {
       share = remaining / limit
-      if (share < 1) {
+      if (share >= 1) {
+        share = 1
+      } else {
+        // Refilling linearly from when it was seen until its reset.
         if (share < 0) share = 0
         if (resetAt !== undefined && resetAt > seen && now > seen) {
           share += ((1 - share) * (now - seen)) / (resetAt - seen)
         }
         share = Math.min(share, 1)
-      } else if (share >= 1) {
-        share = 1
       }
     }
     least = Math.min(share, least)

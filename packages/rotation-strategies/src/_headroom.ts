@@ -3,7 +3,7 @@ import { getEntry, type KeyedMap } from "./_entries.ts"
 import { stickyFinder } from "./_sticky-finder.ts"
 import { groupKey } from "./cooldown-key.ts"
 import { healthScore } from "./health-score.ts"
-import { headroomOf, type RateLimitSnapshot } from "./parse-rate-limit-headers.ts"
+import { headroomUnder, type RateLimitSnapshot } from "./parse-rate-limit-headers.ts"
 import type { Candidate, ResolvedStrategyOptions } from "./strategy.ts"
 
 const GROUP_CACHE_LIMIT = 10_000
@@ -108,21 +108,25 @@ export function headroom(options: ResolvedStrategyOptions): Chooser {
     if (i >= claimedTo) claimedTo = i + 1
   }
 
-  /** Reads the group's headroom at this pick; `i` is the position of the candidate that needs it. */
-  const read = (group: Group, i: number): void => {
+  /**
+   * Reads the group's headroom at this pick, for the candidate at position `i`. Once the best so far is healthy,
+   * the best headroom only grows for the rest of the pick, so a group found below it loses to it now and later:
+   * its other buckets are not read, and `room` keeps a bound below the best (see {@link headroomUnder}).
+   */
+  const read = (group: Group, i: number, floor: number): void => {
     let snapshot = getEntry(rateLimits, group.key)
     if (snapshot === undefined && group.organization) {
       claimThrough(i)
       snapshot = getEntry(rateLimits, groupIn(groups.account, group.claimant, false).key)
     }
-    group.room = headroomOf(snapshot, now, fast)
+    group.room = headroomUnder(snapshot, now, fast, floor)
     group.read = pick
   }
 
   /** The headroom of the group of the candidate at position `i` at this pick, read once per group per pick. */
-  const roomAt = (i: number): number => {
+  const roomAt = (i: number, floor: number): number => {
     const group = groupAt(i)
-    if (group.read !== pick) read(group, i)
+    if (group.read !== pick) read(group, i, floor)
     return group.room
   }
 
@@ -166,7 +170,7 @@ export function headroom(options: ResolvedStrategyOptions): Chooser {
       // Headroom is at most 1: against a best with a full group, losing on what follows headroom is losing.
       if (tier === bestTier && bestRoom >= 1 && (isSticky === bestSticky ? h < bestHealth : bestSticky))
         continue
-      const room = withLimits ? roomAt(i) : 1
+      const room = withLimits ? roomAt(i, bestTier === 0 ? bestRoom : Number.NEGATIVE_INFINITY) : 1
       let cmp = tier === bestTier ? 0 : -1
       if (cmp === 0) cmp = room > bestRoom ? -1 : room < bestRoom ? 1 : 0
       if (cmp === 0) cmp = isSticky === bestSticky ? 0 : isSticky ? -1 : 1

@@ -110,6 +110,19 @@ const FAST: readonly RateLimitBucketName[] = ["requests", "fastInputTokens", "fa
  * headroomOf(snapshot, Date.now()) // 0.42
  */
 export function headroomOf(snapshot: RateLimitSnapshot | undefined, now: number, fast = false): number {
+  return headroomUnder(snapshot, now, fast, Number.NEGATIVE_INFINITY)
+}
+
+/**
+ * {@link headroomOf}, or, as soon as a bucket shows it is below `floor`, a number below `floor` and not below it
+ * (the buckets left are not read). Internal: the `headroom` strategy passes the best headroom so far.
+ */
+export function headroomUnder(
+  snapshot: RateLimitSnapshot | undefined,
+  now: number,
+  fast: boolean,
+  floor: number,
+): number {
   if (snapshot === undefined || snapshot === null) return 1
   const seen = snapshot.observedAt
   const fastBuckets =
@@ -155,6 +168,7 @@ export function headroomOf(snapshot: RateLimitSnapshot | undefined, now: number,
       }
     }
     least = Math.min(share, least)
+    if (least < floor) return least
   }
   return least
 }

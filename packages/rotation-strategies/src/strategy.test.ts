@@ -232,6 +232,23 @@ describe("headroom", () => {
     )
   })
 
+  it("judges a group by its tightest bucket, after an unhealthy account as after any other", () => {
+    const tight = (requests: number, tokens: number): RateLimitSnapshot => ({
+      ...snapshot(requests),
+      tokens: { limit: 100, remaining: tokens, resetAt: NOW + 60_000 },
+    })
+    const rateLimits = {
+      "org:org-1|sonnet-4.x": snapshot(90),
+      "org:org-2|sonnet-4.x": tight(50, 10),
+      "org:org-3|sonnet-4.x": snapshot(30),
+    }
+    const unhealthy = { ...a, health: { score: 30, updatedAt: NOW } }
+    const x = { id: "acc_x", organizationId: "org-2" }
+    const y = { id: "acc_y", organizationId: "org-3" }
+    expect(createStrategy("headroom").pick([unhealthy, x, y], ctx({ rateLimits }))).toBe("acc_y")
+    expect(createStrategy("headroom").pick([x, y], ctx({ rateLimits }))).toBe("acc_y")
+  })
+
   it("among equals, stays sticky, then prefers health", () => {
     const strategy = createStrategy("headroom")
     expect(strategy.pick([a, c], ctx({ stickyId: "acc_c" }))).toBe("acc_c")

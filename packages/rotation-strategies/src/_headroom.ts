@@ -11,8 +11,9 @@ const NO_CANDIDATES: readonly Candidate[] = []
 const NO_LIMITS: KeyedMap<RateLimitSnapshot> = new Map()
 
 /**
- * A limit group as one pick sees it: `read` stamps the pick whose headroom `room` holds; `claimed` stamps the pick
- * in which `claimant`, the group's first candidate considered, was recorded.
+ * A limit group as one pick sees it: `read` stamps the pick whose headroom `room` holds (or a bound below that
+ * pick's best, see `read`); `claimed` stamps the pick in which `claimant`, the group's first candidate considered,
+ * was recorded.
  */
 interface Group {
   /** Its key in `rateLimits` ({@link groupKey}). */
@@ -41,7 +42,8 @@ interface Groups {
  *
  * A pick reads as few groups as it can. A group's headroom is at most 1, so once the best so far has a full group
  * (one never seen, or idle past its reset: most of a large pool), a candidate that loses on stickiness and health,
- * which cost no lookup, loses whatever its group has left, and its group is not read.
+ * which cost no lookup, loses whatever its group has left, and its group is not read. Where no group is full, a
+ * group's buckets are read only until it falls below the best.
  */
 export function headroom(options: ResolvedStrategyOptions): Chooser {
   const config = options.health

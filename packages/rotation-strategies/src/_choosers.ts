@@ -1,7 +1,7 @@
 import type { Availability } from "./_availability.ts"
-import { getEntry } from "./_entries.ts"
+import { headroom } from "./_headroom.ts"
+import { stickyFinder } from "./_sticky-finder.ts"
 import { healthScore } from "./health-score.ts"
-import { headroomOf } from "./parse-rate-limit-headers.ts"
 import type { Candidate, PickContext, ResolvedStrategyOptions, StrategyName } from "./strategy.ts"
 import { bucketTokens } from "./token-bucket.ts"
 
@@ -28,25 +28,6 @@ export function createChooser(name: StrategyName, options: ResolvedStrategyOptio
       return (candidates, context, availability) => byPriority(candidates, context, availability, options)
     default:
       return sticky(options)
-  }
-}
-
-/**
- * Finds the sticky account's index, trying where it was last time first: callers keep their candidate order, so
- * a pick usually costs one id comparison instead of one per candidate.
- */
-function stickyFinder(): (candidates: readonly Candidate[], stickyId: string | undefined) => number {
-  let hint = -1
-  return (candidates, stickyId) => {
-    if (stickyId === undefined) return -1
-    if (hint >= 0 && hint < candidates.length && candidates[hint]!.id === stickyId) return hint
-    for (let i = 0; i < candidates.length; i++) {
-      if (candidates[i]!.id === stickyId) {
-        hint = i
-        return i
-      }
-    }
-    return -1
   }
 }
 
@@ -138,6 +119,11 @@ function hybrid(options: ResolvedStrategyOptions): Chooser {
   const w = options.hybrid
   const healthScale = health.max > 0 ? w.health / health.max : 0
   const bucketScale = w.bucket / bucket.capacity
+  const minUsable = health.minUsable
+  // The most the bucket and freshness can add (a full bucket, fully fresh), computed as the score is: a candidate
+  // whose health plus these cannot reach the best so far is passed over before its bucket is refilled.
+  const bucketMost = bucket.capacity * bucketScale
+  const freshnessMost = w.freshness
   const findSticky = stickyFinder()
   return (candidates, context, availability) => {
     const now = context.now
@@ -153,9 +139,10 @@ function hybrid(options: ResolvedStrategyOptions): Chooser {
     for (let i = 0; i < candidates.length; i++) {
       const candidate = candidates[i]!
       const h = healthScore(candidate.health, now, health)
-      const tier = h >= health.minUsable ? 0 : 1
+      const tier = h >= minUsable ? 0 : 1
       const isSticky = i === stickyIndex
       if (tier > bestTier && !isSticky) continue
+      if (!isSticky && tier === bestTier && h * healthScale + bucketMost + freshnessMost < bestScore) continue
       const lastUsedAt = candidate.lastUsedAt
       let freshness = 1
       if (typeof lastUsedAt === "number" && Number.isFinite(lastUsedAt)) {
@@ -184,126 +171,6 @@ function hybrid(options: ResolvedStrategyOptions): Chooser {
     }
     if (stay >= 0 && stay !== best && stayTier === bestTier && bestScore - stayScore <= w.switchMargin)
       return stay
-    return best
-  }
-}
-
-const GROUP_CACHE_LIMIT = 10_000
-
-/** A limit group's headroom, computed at most once per pick (`pick` is the stamp of the pick that computed it). */
-interface GroupRoom {
-  readonly key: string
-  pick: number
-  room: number
-}
-
-/** The groups of one model class, by organization id and by account id (organization unknown). */
-interface Groups {
-  readonly org: Map<string, GroupRoom>
-  readonly account: Map<string, GroupRoom>
-  // The entry each candidate position used last time, checked by the id it was found under: callers keep their
-  // candidate order and id strings, so this is usually one comparison of identical strings, not a hash lookup.
-  readonly slotIds: (string | undefined)[]
-  readonly slotEntries: (GroupRoom | undefined)[]
-}
-
-function headroom(options: ResolvedStrategyOptions): Chooser {
-  const config = options.health
-  // Per model class, one entry per organization (or per account while its organization is unknown), kept across
-  // picks: a pick then builds no strings and allocates nothing once the pool is known.
-  const byClass = new Map<string, Groups>()
-  let entries = 0
-  let stamp = 0
-  const findSticky = stickyFinder()
-  const groupsOf = (modelClass: string) => {
-    let groups = byClass.get(modelClass)
-    if (groups === undefined) {
-      if (entries >= GROUP_CACHE_LIMIT) {
-        byClass.clear()
-        entries = 0
-      }
-      groups = { org: new Map(), account: new Map(), slotIds: [], slotEntries: [] }
-      byClass.set(modelClass, groups)
-    }
-    return groups
-  }
-  const entryOf = (
-    map: Map<string, GroupRoom>,
-    id: string,
-    prefix: string,
-    modelClass: string,
-  ): GroupRoom => {
-    let entry = map.get(id)
-    if (entry === undefined) {
-      entry = { key: `${prefix}${id}|${modelClass}`, pick: 0, room: 1 }
-      map.set(id, entry)
-      entries++
-    }
-    return entry
-  }
-  return (candidates, context, availability) => {
-    const now = context.now
-    const modelClass = context.modelClass
-    const fast = modelClass.startsWith("fast:")
-    const rateLimits = context.rateLimits
-    const groups = rateLimits === undefined ? undefined : groupsOf(modelClass)
-    const pick = ++stamp
-    const stickyIndex = findSticky(candidates, context.stickyId)
-    const random = context.random ?? Math.random
-    let best = -1
-    let bestTier = 2
-    let bestRoom = Number.NEGATIVE_INFINITY
-    let bestSticky = false
-    let bestHealth = Number.NEGATIVE_INFINITY
-    let ties = 0
-    for (let i = 0; i < candidates.length; i++) {
-      const candidate = candidates[i]!
-      const h = healthScore(candidate.health, now, config)
-      const tier = h >= config.minUsable ? 0 : 1
-      if (tier > bestTier) continue
-      let room = 1
-      if (groups !== undefined) {
-        const org = candidate.organizationId
-        const id = org === undefined ? candidate.id : org
-        let entry = groups.slotEntries[i]
-        if (entry === undefined || groups.slotIds[i] !== id) {
-          entry =
-            org === undefined
-              ? entryOf(groups.account, id, "acct:", modelClass)
-              : entryOf(groups.org, id, "org:", modelClass)
-          groups.slotIds[i] = id
-          groups.slotEntries[i] = entry
-        }
-        if (entry.pick !== pick) {
-          let snapshot = getEntry(rateLimits, entry.key)
-          // Before its organization was learned, an account's snapshot sat under its own group key; it still
-          // describes that organization's buckets.
-          if (snapshot === undefined && org !== undefined) {
-            snapshot = getEntry(rateLimits, entryOf(groups.account, candidate.id, "acct:", modelClass).key)
-          }
-          entry.room = headroomOf(snapshot, now, fast)
-          entry.pick = pick
-        }
-        room = entry.room
-      }
-      const isSticky = i === stickyIndex
-      let cmp = tier === bestTier ? 0 : -1
-      if (cmp === 0) cmp = room > bestRoom ? -1 : room < bestRoom ? 1 : 0
-      if (cmp === 0) cmp = isSticky === bestSticky ? 0 : isSticky ? -1 : 1
-      if (cmp === 0) cmp = h > bestHealth ? -1 : h < bestHealth ? 1 : 0
-      if (cmp > 0) continue
-      if (availability.isBlocked(candidate)) continue
-      if (cmp < 0) {
-        ties = 1
-      } else if (random() * ++ties >= 1) {
-        continue
-      }
-      best = i
-      bestTier = tier
-      bestRoom = room
-      bestSticky = isSticky
-      bestHealth = h
-    }
     return best
   }
 }

@@ -99,3 +99,17 @@ export function parseCooldownKey(key: string): ParsedCooldownKey | undefined {
   if (id === "") return undefined
   return { kind, id, modelClass: bar < 0 ? undefined : key.slice(bar + 1) }
 }
+
+/**
+ * The two keys {@link parseCooldownKey} reads as `kind` and `id`: the one for every model class and the one for
+ * `modelClass`; `undefined` when no key can name that id (an empty id, or one holding `|`). Internal.
+ */
+export function cooldownKeysOf(
+  kind: ParsedCooldownKey["kind"],
+  id: string,
+  modelClass: string,
+): readonly [string, string] | undefined {
+  if (id === "" || id.includes("|")) return undefined
+  const key = `${kind}:${id}`
+  return [key, `${key}|${modelClass}`]
+}

@@ -110,36 +110,67 @@ const FAST: readonly RateLimitBucketName[] = ["requests", "fastInputTokens", "fa
  * headroomOf(snapshot, Date.now()) // 0.42
  */
 export function headroomOf(snapshot: RateLimitSnapshot | undefined, now: number, fast = false): number {
+  return headroomUnder(snapshot, now, fast, Number.NEGATIVE_INFINITY)
+}
+
+/**
+ * {@link headroomOf}, or, as soon as a bucket shows it is below `floor`, a number below `floor` and not below it
+ * (the buckets left are not read). Internal: the `headroom` strategy passes the best headroom so far.
+ */
+export function headroomUnder(
+  snapshot: RateLimitSnapshot | undefined,
+  now: number,
+  fast: boolean,
+  floor: number,
+): number {
   if (snapshot === undefined || snapshot === null) return 1
   const seen = snapshot.observedAt
-  // Plain property reads (no loop over names): this runs once per limit group on every headroom pick.
-  let least = share(snapshot.requests, seen, now, 1)
-  if (fast && (snapshot.fastInputTokens !== undefined || snapshot.fastOutputTokens !== undefined)) {
-    least = share(snapshot.fastInputTokens, seen, now, least)
-    return share(snapshot.fastOutputTokens, seen, now, least)
+  const fastBuckets =
+    fast && (snapshot.fastInputTokens !== undefined || snapshot.fastOutputTokens !== undefined)
+  let least = 1
+  // This runs once per limit group on every headroom pick: plain property reads (no loop over names), and no
+  // helper per bucket, whose number result V8 would box when it is not inlined.
+  for (let k = 0; k < 4; k++) {
+    const bucket =
+      k === 0
+        ? snapshot.requests
+        : fastBuckets
+          ? k === 1
+            ? snapshot.fastInputTokens
+            : k === 2
+              ? snapshot.fastOutputTokens
+              : undefined
+          : k === 1
+            ? snapshot.tokens
+            : k === 2
+              ? snapshot.inputTokens
+              : snapshot.outputTokens
+    if (bucket === undefined || bucket === null) continue
+    const { limit, remaining, resetAt } = bucket
+    // A bucket that says nothing usable, or is past its reset, is full.
+    let share = 1
+    if (
+      limit !== undefined &&
+      remaining !== undefined &&
+      limit > 0 &&
+      !(resetAt !== undefined && now >= resetAt)
+    ) {
+      share = remaining / limit
+      if (share >= 1) {
+        share = 1
+      } else {
+        // Refilling linearly from when it was seen until its reset.
+        if (share < 0) share = 0
+        if (resetAt !== undefined && resetAt > seen && now > seen) {
+          share += ((1 - share) * (now - seen)) / (resetAt - seen)
+        }
+        share = Math.min(share, 1)
+      }
+    }
+    least = Math.min(share, least)
+    if (least < floor) return least
   }
-  least = share(snapshot.tokens, seen, now, least)
-  least = share(snapshot.inputTokens, seen, now, least)
-  return share(snapshot.outputTokens, seen, now, least)
-}
-
-function share(bucket: RateLimitBucket | undefined, observedAt: number, now: number, least: number): number {
-  if (bucket === undefined || bucket === null) return least
-  const value = bucketShare(bucket, observedAt, now)
-  return Math.min(value, least)
-}
-
-function bucketShare(bucket: RateLimitBucket, observedAt: number, now: number): number {
-  const { limit, remaining, resetAt } = bucket
-  if (limit === undefined || remaining === undefined || !(limit > 0)) return 1
-  if (resetAt !== undefined && now >= resetAt) return 1
-  let share = remaining / limit
-  if (share >= 1) return 1
-  if (share < 0) share = 0
-  if (resetAt !== undefined && resetAt > observedAt && now > observedAt) {
-    share += ((1 - share) * (now - observedAt)) / (resetAt - observedAt)
-  }
-  return Math.min(share, 1)
+  return least
 }
 
 /**

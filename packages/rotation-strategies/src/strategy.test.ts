@@ -2,18 +2,21 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { seededRandom } from "../test/seeded-random.ts"
 import { type Cooldown, isCooling } from "./cooldown.ts"
-import { candidateCooldownKeys } from "./cooldown-key.ts"
-import type { RateLimitSnapshot } from "./parse-rate-limit-headers.ts"
+import { candidateCooldownKeys, groupKey } from "./cooldown-key.ts"
+import { healthScore } from "./health-score.ts"
+import { headroomOf, type RateLimitSnapshot } from "./parse-rate-limit-headers.ts"
 import { isRotationError } from "./rotation-error.ts"
 import {
   type Candidate,
   createStrategy,
+  DEFAULT_HYBRID_WEIGHTS,
   type NoCandidate,
   type PickContext,
   type PickResult,
   STRATEGY_NAMES,
   type StrategyName,
 } from "./strategy.ts"
+import { bucketTokens } from "./token-bucket.ts"
 
 const NOW = Date.UTC(2026, 9, 8, 12)
 const MC = "sonnet-4.x"
@@ -215,6 +218,37 @@ describe("headroom", () => {
     expect(strategy.pick([a, d], ctx({ rateLimits }))).toBe("acc_a")
   })
 
+  it("reads a snapshot kept under one account's own key as its whole organization's", () => {
+    const strategy = createStrategy("headroom")
+    const fresh = { id: "acc_x", organizationId: "org-9", health: { score: 80, updatedAt: NOW } }
+    const seen = { ...a, health: { score: 60, updatedAt: NOW } }
+    const rateLimits = { "acct:acc_a|sonnet-4.x": snapshot(5) }
+    // org-1's buckets are nearly empty by acc_a's snapshot, which acc_b, of the same organization, draws on too.
+    expect(
+      strategy.pick([fresh, seen, { ...b, health: { score: 90, updatedAt: NOW } }], ctx({ rateLimits })),
+    ).toBe("acc_x")
+    expect(strategy.pick([fresh, { ...b, health: { score: 90, updatedAt: NOW } }], ctx({ rateLimits }))).toBe(
+      "acc_b",
+    )
+  })
+
+  it("judges a group by its tightest bucket, after an unhealthy account as after any other", () => {
+    const tight = (requests: number, tokens: number): RateLimitSnapshot => ({
+      ...snapshot(requests),
+      tokens: { limit: 100, remaining: tokens, resetAt: NOW + 60_000 },
+    })
+    const rateLimits = {
+      "org:org-1|sonnet-4.x": snapshot(90),
+      "org:org-2|sonnet-4.x": tight(50, 10),
+      "org:org-3|sonnet-4.x": snapshot(30),
+    }
+    const unhealthy = { ...a, health: { score: 30, updatedAt: NOW } }
+    const x = { id: "acc_x", organizationId: "org-2" }
+    const y = { id: "acc_y", organizationId: "org-3" }
+    expect(createStrategy("headroom").pick([unhealthy, x, y], ctx({ rateLimits }))).toBe("acc_y")
+    expect(createStrategy("headroom").pick([x, y], ctx({ rateLimits }))).toBe("acc_y")
+  })
+
   it("among equals, stays sticky, then prefers health", () => {
     const strategy = createStrategy("headroom")
     expect(strategy.pick([a, c], ctx({ stickyId: "acc_c" }))).toBe("acc_c")
@@ -404,6 +438,200 @@ describe("properties", () => {
     )
   })
 
+  const limitsArb = fc.dictionary(
+    fc.oneof(
+      fc.constantFrom(...orgs.filter(Boolean)).map((o) => `org:${o}|${MC}`),
+      fc.integer({ min: 0, max: 40 }).map((i) => `acct:acc_${i}|${MC}`),
+    ),
+    fc.record({
+      observedAt: fc.integer({ min: NOW - 60_000, max: NOW }),
+      requests: fc.record({
+        limit: fc.constant(100),
+        remaining: fc.integer({ min: 0, max: 100 }),
+        resetAt: fc.integer({ min: NOW - 10_000, max: NOW + 60_000 }),
+      }),
+    }),
+  )
+  // Larger pools, with health that recovers, so that most candidates are passed over without a lookup.
+  const largePoolArb = fc
+    .array(
+      candidateArb.map((candidate) => ({ ...candidate, pinned: false })),
+      { minLength: 1, maxLength: 40 },
+    )
+    .chain((list) =>
+      fc
+        .array(fc.integer({ min: NOW - 7_200_000, max: NOW }), {
+          minLength: list.length,
+          maxLength: list.length,
+        })
+        .map((times) =>
+          list.map(
+            (candidate, i) =>
+              ({
+                ...candidate,
+                id: `acc_${i}`,
+                ...(candidate.health === undefined
+                  ? {}
+                  : { health: { score: candidate.health.score, updatedAt: times[i]! } }),
+              }) as Candidate,
+          ),
+        ),
+    )
+  const servable = (pool: readonly Candidate[], cooldowns: Record<string, { until: number }>) =>
+    pool.filter(
+      (candidate) => !candidateCooldownKeys(candidate, MC).some((key) => isCooling(cooldowns[key], NOW)),
+    )
+  const tierOf = (candidate: Candidate) => (healthScore(candidate.health, NOW) >= 50 ? 0 : 1)
+  /** The candidates that can serve and the one chosen among them; none when the result says nobody can. */
+  const chosenAmong = (
+    pool: readonly Candidate[],
+    cooldowns: Record<string, { until: number }>,
+    result: PickResult,
+  ): { open: Candidate[]; chosen: Candidate } | undefined => {
+    const open = servable(pool, cooldowns)
+    if (open.length === 0) {
+      expect(typeof result).toBe("object")
+      return undefined
+    }
+    const chosen = open.find((candidate) => candidate.id === result)
+    expect(chosen).toBeDefined()
+    return { open, chosen: chosen! }
+  }
+  /** The lowest rank (arrays of numbers, compared in order) among `candidates`. */
+  const lowest = (candidates: readonly Candidate[], rank: (candidate: Candidate) => number[]) =>
+    candidates.map(rank).reduce((x, y) => (compareRanks(y, x) < 0 ? y : x))
+
+  it("property: headroom chooses the most headroom among the healthiest tier, then the sticky one, then health", () => {
+    fc.assert(
+      fc.property(
+        largePoolArb,
+        cooldownsArb,
+        limitsArb,
+        fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
+        fc.integer(),
+        (pool, cooldowns, allLimits, sticky, seed) => {
+          // Snapshots kept under the own key of an account whose organization is known are read for the whole
+          // organization (tested above); here every group's snapshot is under its own key.
+          const ownKeys = new Set(pool.filter((c) => c.organizationId).map((c) => groupKey({ id: c.id }, MC)))
+          const rateLimits = Object.fromEntries(
+            Object.entries(allLimits).filter(([key]) => !ownKeys.has(key)),
+          )
+          const stickyId = sticky === undefined ? undefined : `acc_${sticky}`
+          const context = ctx({ cooldowns, rateLimits, random: seededRandom(seed), stickyId })
+          const found = chosenAmong(pool, cooldowns, createStrategy("headroom").pick(pool, context))
+          if (found === undefined) return
+          const rank = (candidate: Candidate) => [
+            tierOf(candidate),
+            -headroomOf(rateLimits[groupKey(candidate, MC)], NOW),
+            candidate.id === stickyId ? 0 : 1,
+            -healthScore(candidate.health, NOW),
+          ]
+          expect(rank(found.chosen)).toEqual(lowest(found.open, rank))
+        },
+      ),
+    )
+  })
+
+  it("property: hybrid chooses the best weighted score among the healthiest tier, or keeps the sticky one within the margin", () => {
+    const w = DEFAULT_HYBRID_WEIGHTS
+    fc.assert(
+      fc.property(
+        largePoolArb,
+        cooldownsArb,
+        fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
+        fc.integer(),
+        (pool, cooldowns, sticky, seed) => {
+          const stickyId = sticky === undefined ? undefined : `acc_${sticky}`
+          const context = ctx({ cooldowns, random: seededRandom(seed), stickyId })
+          const found = chosenAmong(pool, cooldowns, createStrategy("hybrid").pick(pool, context))
+          if (found === undefined) return
+          const { open, chosen } = found
+          const score = (candidate: Candidate) =>
+            (healthScore(candidate.health, NOW) / 100) * w.health +
+            (bucketTokens(candidate.bucket, NOW) / 50) * w.bucket +
+            (candidate.lastUsedAt === undefined
+              ? 1
+              : Math.min(Math.max((NOW - candidate.lastUsedAt) / w.freshnessWindowMs, 0), 1)) *
+              w.freshness +
+            (candidate.id === stickyId ? w.stickyBonus : 0)
+          const tier = Math.min(...open.map(tierOf))
+          const top = Math.max(...open.filter((c) => tierOf(c) === tier).map(score))
+          expect(tierOf(chosen)).toBe(tier)
+          const keptSticky = chosen.id === stickyId && top - score(chosen) <= w.switchMargin + 1e-9
+          if (!keptSticky) expect(score(chosen)).toBeCloseTo(top, 9)
+        },
+      ),
+    )
+  })
+
+  it("property: priority chooses the lowest priority among the healthiest tier, then health", () => {
+    fc.assert(
+      fc.property(largePoolArb, cooldownsArb, fc.integer(), (pool, cooldowns, seed) => {
+        const result = createStrategy("priority").pick(pool, ctx({ cooldowns, random: seededRandom(seed) }))
+        const found = chosenAmong(pool, cooldowns, result)
+        if (found === undefined) return
+        const rank = (candidate: Candidate) => [
+          tierOf(candidate),
+          candidate.priority ?? 0,
+          -healthScore(candidate.health, NOW),
+        ]
+        expect(rank(found.chosen)).toEqual(lowest(found.open, rank))
+      }),
+    )
+  })
+
+  it("property: an instance carries nothing stale from pick to pick: it chooses as a fresh one would", () => {
+    const stepArb = fc.record({
+      shuffle: fc.boolean(),
+      learn: fc.option(fc.tuple(fc.nat(), fc.constantFrom("org-1", "org-2", "org-3")), { nil: undefined }),
+      drop: fc.option(fc.nat(), { nil: undefined }),
+      modelClass: fc.constantFrom(MC, "opus-4.x"),
+      cooldowns: cooldownsArb,
+      rateLimits: limitsArb,
+      mutateLimits: fc.boolean(),
+      sticky: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
+      seed: fc.integer(),
+    })
+    fc.assert(
+      fc.property(
+        fc.constantFrom<StrategyName>("sticky", "hybrid", "headroom", "priority"),
+        largePoolArb,
+        fc.array(stepArb, { minLength: 2, maxLength: 6 }),
+        (name, start, steps) => {
+          const kept = createStrategy(name)
+          let pool = start
+          let rateLimits: Record<string, RateLimitSnapshot> = {}
+          for (const step of steps) {
+            pool = [...pool]
+            if (step.shuffle) pool.reverse()
+            if (step.learn && pool.length > 0) {
+              const i = step.learn[0] % pool.length
+              pool[i] = { ...pool[i]!, organizationId: step.learn[1] }
+            }
+            if (step.drop !== undefined && pool.length > 1) pool.splice(step.drop % pool.length, 1)
+            // Replace the snapshots, or change them in place as a caller keeping one record would.
+            if (step.mutateLimits) {
+              for (const key of Object.keys(rateLimits)) delete rateLimits[key]
+              Object.assign(rateLimits, step.rateLimits)
+            } else {
+              rateLimits = { ...step.rateLimits }
+            }
+            const context = (random: () => number) =>
+              ctx({
+                modelClass: step.modelClass,
+                cooldowns: step.cooldowns,
+                rateLimits,
+                random,
+                ...(step.sticky === undefined ? {} : { stickyId: `acc_${step.sticky}` }),
+              })
+            const fresh = createStrategy(name).pick(pool, context(seededRandom(step.seed)))
+            expect(kept.pick(pool, context(seededRandom(step.seed)))).toEqual(fresh)
+          }
+        },
+      ),
+    )
+  })
+
   it("same seed → same choices", () => {
     fc.assert(
       fc.property(
@@ -423,3 +651,9 @@ describe("properties", () => {
     )
   })
 })
+
+/** Compares two ranks (arrays of numbers, lower first) lexicographically. */
+function compareRanks(x: readonly number[], y: readonly number[]): number {
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1
+  return 0
+}

@@ -1,14 +1,23 @@
+import { createMemo } from "./_memo.ts"
 import type { BaseUrlParts } from "./base-url.ts"
 import { REQUEST_REWRITE_ERROR_CODES, RequestRewriteError } from "./request-rewrite-error.ts"
 
 // Only used to resolve a relative incoming URL ("/v1/messages"); never contacted, never returned.
 const RELATIVE_BASE = "http://incoming.invalid"
 
+const targets = createMemo<string>(256)
+
 /**
  * The outgoing URL: the base URL joined with the incoming path and query (the incoming origin is replaced). When
  * the incoming URL is already under the base URL (same origin and path prefix), the prefix is not repeated.
  */
 export function targetUrl(base: BaseUrlParts, incoming: string | URL): string {
+  // A line break cannot occur in an origin or a parsed path, so the key is unambiguous.
+  const key = `${base.origin}${base.prefix}\n${String(incoming)}`
+  return targets.get(key) ?? targets.set(key, joinTarget(base, incoming))
+}
+
+function joinTarget(base: BaseUrlParts, incoming: string | URL): string {
   const invalid = (why: string) =>
     new RequestRewriteError(
       REQUEST_REWRITE_ERROR_CODES.INVALID_URL,

@@ -19,6 +19,7 @@ import {
   updateHealth,
 } from "@keyrelay/rotation-strategies"
 import { BudgetTracker } from "./_budget-tracker.ts"
+import { Deadlines } from "./_deadlines.ts"
 import { type PoolSettings, type PoolSettingsOverrides, resolveSettings } from "./_pool-settings.ts"
 import type { Sleep } from "./_sleep.ts"
 import { createPricing, type PriceTable, type Pricing } from "./cost-of.ts"
@@ -53,6 +54,8 @@ export class PoolRuntime {
   readonly directory: string | undefined
   readonly resolver: CredentialResolver
   readonly budget: BudgetTracker
+  /** Every attempt's headers deadline and every served body's idle deadline, on one timer. */
+  readonly deadlines = new Deadlines()
   readonly #overrides: PoolSettingsOverrides
   readonly #pricingOverrides: PriceTable | undefined
   readonly #onEvent: ((event: PoolEvent) => void) | undefined

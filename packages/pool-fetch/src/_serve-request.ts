@@ -1,5 +1,5 @@
 // One request, step by step (DESIGN.md): rules → candidates → strategy → credential → request-rewrite → classify →
-// fail over (before any body byte reaches the caller) or stream the success through the observer → usage and cost.
+// fail over (before any body byte reaches the caller) or relay the success to the caller, observed → usage and cost.
 import type { Account } from "@keyrelay/account-store"
 import {
   buildOutgoingRequest,
@@ -19,7 +19,6 @@ import {
   type RateLimitSnapshot,
   type StrategyName,
 } from "@keyrelay/rotation-strategies"
-import { createStreamObserver, type StreamObserver } from "@keyrelay/sse-transform"
 import { classifyContext } from "./_classify-context.ts"
 import { credentialFailed } from "./_credential-failed.ts"
 import { finishServed } from "./_finish-served.ts"
@@ -240,21 +239,15 @@ export async function serveRequest(
       deadline,
       facts.stream ? runtime.now() + settings.streamHeadersTimeoutMs : deadline,
     )
-    const timer = setTimeout(
-      () => controller.abort(new AttemptTimeout("no response headers in time")),
-      Math.max(0, headersBy - runtime.now()),
+    const headersDeadline = runtime.deadlines.start(Math.max(0, headersBy - runtime.now()), () =>
+      controller.abort(new AttemptTimeout("no response headers in time")),
     )
     const attemptStarted = runtime.now()
     let response: Response
-    let observer: StreamObserver | undefined
     try {
-      const pending = runtime.fetch(outgoing.url, { ...outgoing.init, signal: controller.signal })
-      // The observer is made while the network works: its cost stays off the caller's time to first byte.
-      if (facts.stream && messages)
-        observer = createStreamObserver({ now: runtime.now, startedAt: attemptStarted })
-      response = await pending
+      response = await runtime.fetch(outgoing.url, { ...outgoing.init, signal: controller.signal })
     } catch (error) {
-      clearTimeout(timer)
+      runtime.deadlines.stop(headersDeadline)
       unlink()
       if (signal?.aborted) throw signal.reason ?? error
       const timedOut = controller.signal.aborted && controller.signal.reason instanceof AttemptTimeout
@@ -276,7 +269,7 @@ export async function serveRequest(
 
     if (response.status >= 200 && response.status < 300) {
       // From here the body's own watchdog (streamIdleTimeoutMs) keeps the caller from hanging.
-      clearTimeout(timer)
+      runtime.deadlines.stop(headersDeadline)
       runtime.record(
         account,
         runtime.success(account, modelClass, response.status, response.headers),
@@ -292,7 +285,7 @@ export async function serveRequest(
         now: runtime.now,
         startedAt: attemptStarted,
         idleTimeoutMs: settings.streamIdleTimeoutMs,
-        observer,
+        deadlines: runtime.deadlines,
         abort: (reason) => controller.abort(reason),
         onEnd: (end) => {
           unlink()
@@ -301,13 +294,13 @@ export async function serveRequest(
       })
     }
 
-    // An error body is read under the same timer as the headers: a body that never ends cannot hold the request.
+    // An error body is read under the same deadline as the headers: a body that never ends cannot hold the request.
     let read: ReadResponse
     try {
       read = await readErrorResponse(response)
-      clearTimeout(timer)
+      runtime.deadlines.stop(headersDeadline)
     } catch (error) {
-      clearTimeout(timer)
+      runtime.deadlines.stop(headersDeadline)
       unlink()
       if (signal?.aborted) throw signal.reason ?? error
       const classification = classifyTransportError(error, classifyContext(runtime, account, modelClass))

@@ -4,6 +4,8 @@
 import type {
   Account,
   AccountStore,
+  Cooldown,
+  OutcomeRecord,
   StoreConfig,
   RateLimitSnapshot as StoreRateLimitSnapshot,
 } from "@keyrelay/account-store"
@@ -77,6 +79,10 @@ export class PoolRuntime {
   readonly #writes = new Set<Promise<unknown>>()
   #pricing: Pricing
   #pricingConfig: StoreConfig["pricing"] | undefined
+  #settings: PoolSettings | undefined
+  #settingsConfig: Readonly<StoreConfig> | undefined
+  /** Each account's cooldown keys for the model class, organization and workspace they were made for. */
+  readonly #cooldownKeys = new Map<string, CooldownKeys>()
 
   constructor(options: RuntimeOptions) {
     this.store = options.store
@@ -123,8 +129,14 @@ export class PoolRuntime {
     while (this.#writes.size > 0) await Promise.all([...this.#writes])
   }
 
+  /** The settings in force: the pool's overrides over the store's config, resolved again when the config changes. */
   settings(): PoolSettings {
-    return resolveSettings(this.store.config, this.#overrides)
+    const config = this.store.config
+    if (this.#settings === undefined || config !== this.#settingsConfig) {
+      this.#settings = Object.freeze(resolveSettings(config, this.#overrides))
+      this.#settingsConfig = config
+    }
+    return this.#settings
   }
 
   /** One strategy instance per name, kept (round-robin remembers its position). */
@@ -231,17 +243,18 @@ export class PoolRuntime {
         ? parseRateLimitHeaders(headers, now)
         : undefined
     if (rateLimits !== undefined) this.#snapshotAt.set(key, now)
-    return {
+    const classification: { -readonly [K in keyof Classification]: Classification[K] } = {
       class: "ok",
       scope: "none",
       action: "return",
       health: "success",
-      reason: `HTTP ${status}: served.`,
+      reason: status === 200 ? SERVED_200 : `HTTP ${status}: served.`,
       status,
-      ...(organizationId === undefined ? {} : { organizationId }),
-      ...(workspaceId === undefined ? {} : { workspaceId }),
-      ...(rateLimits === undefined ? {} : { rateLimits }),
     }
+    if (organizationId !== undefined) classification.organizationId = organizationId
+    if (workspaceId !== undefined) classification.workspaceId = workspaceId
+    if (rateLimits !== undefined) classification.rateLimits = rateLimits
+    return classification
   }
 
   /** Whether a service error was seen for this model class recently, so the host's retries are left alone. */
@@ -263,37 +276,32 @@ export class PoolRuntime {
     const now = this.now()
     const learned = this.#learn(account, classification)
     const state = this.store.state.accounts[account.id]
-    const cooldowns =
-      classification.key !== undefined && classification.cooldown !== undefined
-        ? { [classification.key]: classification.cooldown }
-        : undefined
-    const previous =
-      classification.key === undefined ? undefined : this.store.state.cooldowns[classification.key]
-    const org = learned ?? this.organizationOf(account)
-    this.store.recordOutcome({
+    const outcome: OutcomeRecord = {
       accountId: account.id,
       at: now,
       class: classification.class,
-      ...(classification.status === undefined ? {} : { status: classification.status }),
       reason: classification.reason,
       used,
-      ...(classification.health === "none"
-        ? {}
-        : { health: updateHealth(state?.health, classification.health, now) }),
-      ...(used ? { bucket: takeToken(state?.bucket, now) } : {}),
-      ...(cooldowns === undefined ? {} : { cooldowns }),
-      ...(classification.rateLimits === undefined
-        ? {}
-        : {
-            rateLimits: {
-              [groupKey({ id: account.id, organizationId: org.organizationId }, modelClass)]:
-                // rotation-strategies' snapshot is the shape account-store keeps (its schema is loose on purpose).
-                classification.rateLimits as unknown as StoreRateLimitSnapshot,
-            },
-          }),
-    })
-    if (cooldowns !== undefined && (previous === undefined || previous.until <= now))
-      this.#announceCooldown(account, classification, org.organizationId)
+    }
+    if (classification.status !== undefined) outcome.status = classification.status
+    if (classification.health !== "none")
+      outcome.health = updateHealth(state?.health, classification.health, now)
+    if (used) outcome.bucket = takeToken(state?.bucket, now)
+    const key = classification.key
+    const charged = key !== undefined && classification.cooldown !== undefined
+    const previous = key === undefined ? undefined : this.store.state.cooldowns[key]
+    if (charged) outcome.cooldowns = { [key]: classification.cooldown as Cooldown }
+    const org = learned ?? (charged || classification.rateLimits ? this.organizationOf(account) : undefined)
+    if (classification.rateLimits !== undefined) {
+      outcome.rateLimits = {
+        [groupKey({ id: account.id, organizationId: org?.organizationId }, modelClass)]:
+          // rotation-strategies' snapshot is the shape account-store keeps (its schema is loose on purpose).
+          classification.rateLimits as unknown as StoreRateLimitSnapshot,
+      }
+    }
+    this.store.recordOutcome(outcome)
+    if (charged && (previous === undefined || previous.until <= now))
+      this.#announceCooldown(account, classification, org?.organizationId)
   }
 
   #announceCooldown(account: Account, c: Classification, organizationId: string | undefined): void {
@@ -376,14 +384,32 @@ export class PoolRuntime {
     })
   }
 
+  /** The keys of every cooldown that can keep the account from serving the model class, made once per combination. */
+  #keysOf(account: Account, modelClass: string): readonly string[] {
+    const org = this.organizationOf(account)
+    const known = this.#cooldownKeys.get(account.id)
+    if (
+      known !== undefined &&
+      known.modelClass === modelClass &&
+      known.organizationId === org.organizationId &&
+      known.workspaceId === org.workspaceId
+    )
+      return known.keys
+    const keys = candidateCooldownKeys({ id: account.id, ...org }, modelClass)
+    this.#cooldownKeys.set(account.id, {
+      modelClass,
+      organizationId: org.organizationId,
+      workspaceId: org.workspaceId,
+      keys,
+    })
+    return keys
+  }
+
   /** Whether a cooldown that keeps this account from serving the model class holds now. */
   isCooling(account: Account, modelClass: string): boolean {
     const now = this.now()
     const cooldowns = this.store.state.cooldowns
-    for (const key of candidateCooldownKeys(
-      { id: account.id, ...this.organizationOf(account) },
-      modelClass,
-    )) {
+    for (const key of this.#keysOf(account, modelClass)) {
       if ((cooldowns[key]?.until ?? 0) > now) return true
     }
     return false
@@ -393,11 +419,11 @@ export class PoolRuntime {
   forgetExpiredCooldowns(account: Account, modelClass: string): void {
     const now = this.now()
     const cooldowns = this.store.state.cooldowns
-    const org = this.organizationOf(account)
-    const stale = candidateCooldownKeys({ id: account.id, ...org }, modelClass).filter((key) => {
+    const stale: string[] = []
+    for (const key of this.#keysOf(account, modelClass)) {
       const cooldown = cooldowns[key]
-      return cooldown !== undefined && cooldown.until <= now
-    })
+      if (cooldown !== undefined && cooldown.until <= now) stale.push(key)
+    }
     if (stale.length === 0 || this.#clearing.has(account.id)) return
     this.#clearing.add(account.id)
     this.background(
@@ -449,7 +475,16 @@ export class PoolRuntime {
   }
 }
 
+/** An account's cooldown keys, and what they were made for. */
+interface CooldownKeys {
+  modelClass: string
+  organizationId: string | undefined
+  workspaceId: string | undefined
+  keys: readonly string[]
+}
+
 const SNAPSHOT_INTERVAL_MS = 1000
+const SERVED_200 = "HTTP 200: served."
 const ID = /^[\w.-]{1,200}$/
 
 function validId(value: string | null): string | undefined {

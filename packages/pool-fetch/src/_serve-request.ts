@@ -1,6 +1,6 @@
 // One request, step by step (DESIGN.md): rules → candidates → strategy → credential → request-rewrite → classify →
 // fail over (before any body byte reaches the caller) or relay the success to the caller, observed → usage and cost.
-import type { Account } from "@keyrelay/account-store"
+import type { Account, RouteRequest } from "@keyrelay/account-store"
 import {
   buildOutgoingRequest,
   isRequestRewriteError,
@@ -95,6 +95,13 @@ export async function serveRequest(
   let last: LastFailure | undefined
   let lastReason: string | undefined
   let transportError: unknown
+  const routeRequest: RouteRequest = {}
+  if (runtime.directory !== undefined) routeRequest.directory = runtime.directory
+  if (model !== undefined) routeRequest.model = model
+  const sendInit: RequestInit =
+    incoming.body === undefined
+      ? incoming.init
+      : { ...incoming.init, body: incoming.body as NonNullable<RequestInit["body"]> }
 
   const giveUp = (
     report: NoCandidate | undefined,
@@ -132,10 +139,7 @@ export async function serveRequest(
   }
 
   for (;;) {
-    const route = runtime.store.resolveRoute({
-      ...(runtime.directory === undefined ? {} : { directory: runtime.directory }),
-      ...(model === undefined ? {} : { model }),
-    })
+    const route = runtime.store.resolveRoute(routeRequest)
     const routedAll =
       route.ruleId === undefined ? runtime.store.listAccounts() : routedAccounts(runtime, route.accountIds)
     const strategy = strategyFor(settings, route)
@@ -209,14 +213,11 @@ export async function serveRequest(
     try {
       outgoing = buildOutgoingRequest({
         url: incoming.url,
-        init: {
-          ...mergeHeaders(incoming.init, credential.headers),
-          ...(incoming.body === undefined ? {} : { body: incoming.body as NonNullable<RequestInit["body"]> }),
-        },
+        init: mergeHeaders(sendInit, credential.headers),
         account: { baseUrl: account.baseUrl ?? credential.baseUrl },
         credential: credential.request,
         betas: settings.extraBetas,
-        ...(runtime.host === undefined ? {} : { host: runtime.host }),
+        host: runtime.host,
       })
     } catch (error) {
       const code = isRequestRewriteError(error) ? error.code : undefined
@@ -245,7 +246,10 @@ export async function serveRequest(
     const attemptStarted = runtime.now()
     let response: Response
     try {
-      response = await runtime.fetch(outgoing.url, { ...outgoing.init, signal: controller.signal })
+      // The init is this attempt's own (request-rewrite builds a new one each time): no copy to add the signal.
+      const sent: RequestInit = outgoing.init
+      sent.signal = controller.signal
+      response = await runtime.fetch(outgoing.url, sent)
     } catch (error) {
       runtime.deadlines.stop(headersDeadline)
       unlink()

@@ -15,6 +15,8 @@ const MESSAGE_START = utf8.encode("message_start")
 const MESSAGE_DELTA = utf8.encode("message_delta")
 const MESSAGE_STOP = utf8.encode("message_stop")
 const ERROR = utf8.encode("error")
+/** The most events kept unread (as type and text) before they are read anyway. */
+const UNREAD_LIMIT = 2 * 16
 
 /** A fact the observer learned, handed to `onEvent` as soon as it is known. */
 export type StreamObserverEvent =
@@ -131,35 +133,52 @@ export function createObserverCore(factory: string, options: StreamObserverOptio
         return
       }
       const text = framer.data()
-      const parsed = parseJson(text)
-      if (type === "error") {
-        if (!isRecord(parsed) || !isRecord(parsed.error)) malformed(type)
-        const error = readStreamError(parsed, text)
-        state.error ??= error
-        tell({ kind: "error", error })
+      // Nobody listening: the summary is all that is wanted, so the data is parsed when it is asked for (at the end),
+      // not while the chunk that carried it is on its way to the reader. In stream order, and never many at once.
+      if (onEvent === undefined) {
+        unread.push(type, text)
+        if (unread.length >= UNREAD_LIMIT) readUnread()
         return
       }
-      if (parsed === UNPARSABLE || !isRecord(parsed)) {
+      readEvent(type, text)
+    },
+  }
+  const readEvent = (type: "message_start" | "message_delta" | "error", text: string): void => {
+    const parsed = parseJson(text)
+    if (type === "error") {
+      if (!isRecord(parsed) || !isRecord(parsed.error)) malformed(type)
+      const error = readStreamError(parsed, text)
+      state.error ??= error
+      tell({ kind: "error", error })
+      return
+    }
+    if (parsed === UNPARSABLE || !isRecord(parsed)) {
+      malformed(type)
+      return
+    }
+    if (type === "message_start") {
+      const message = parsed.message
+      if (!isRecord(message)) {
         malformed(type)
         return
       }
-      if (type === "message_start") {
-        const message = parsed.message
-        if (!isRecord(message)) {
-          malformed(type)
-          return
-        }
-        state.messageId = stringOrNull(message.id) ?? state.messageId
-        state.model = stringOrNull(message.model) ?? state.model
-        mergeUsage(usage, message.usage)
-        tell({ kind: "message-start", messageId: state.messageId, model: state.model, usage: { ...usage } })
-        return
-      }
-      const delta = parsed.delta
-      if (isRecord(delta) && typeof delta.stop_reason === "string") state.stopReason = delta.stop_reason
-      mergeUsage(usage, parsed.usage)
-      tell({ kind: "message-delta", stopReason: state.stopReason, usage: { ...usage } })
-    },
+      state.messageId = stringOrNull(message.id) ?? state.messageId
+      state.model = stringOrNull(message.model) ?? state.model
+      mergeUsage(usage, message.usage)
+      tell({ kind: "message-start", messageId: state.messageId, model: state.model, usage: { ...usage } })
+      return
+    }
+    const delta = parsed.delta
+    if (isRecord(delta) && typeof delta.stop_reason === "string") state.stopReason = delta.stop_reason
+    mergeUsage(usage, parsed.usage)
+    tell({ kind: "message-delta", stopReason: state.stopReason, usage: { ...usage } })
+  }
+  /** Event types and data texts not read yet, alternating. */
+  const unread: string[] = []
+  const readUnread = (): void => {
+    for (let i = 0; i < unread.length; i += 2)
+      readEvent(unread[i] as "message_start" | "message_delta" | "error", unread[i + 1] as string)
+    unread.length = 0
   }
   const framer = new SseFramer(sink, maxEventBytes)
 
@@ -180,6 +199,7 @@ export function createObserverCore(factory: string, options: StreamObserverOptio
       if (summary !== undefined) return summary
       // Only a body read to its end has a last event still pending; a failed or cancelled one stops where it was.
       if (how === "eof") framer.end()
+      readUnread()
       summary = {
         messageId: state.messageId,
         model: state.model,

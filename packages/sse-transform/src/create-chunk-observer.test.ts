@@ -47,6 +47,35 @@ describe("createChunkObserver", () => {
     )
   })
 
+  it("gives the same summary whether it reads the events as they come (onEvent) or at the end (no listener)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...TRANSCRIPTS),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        fc.constantFrom("eof", "abort", "cancel") as fc.Arbitrary<"eof" | "abort" | "cancel">,
+        (name, cuts, how) => {
+          const chunks = splitAt(transcript(name), cuts)
+          const listened = createChunkObserver({ now: steppingClock(), onEvent: () => {} })
+          const unheard = createChunkObserver({ now: steppingClock() })
+          for (const chunk of chunks) {
+            listened.push(chunk)
+            unheard.push(chunk)
+          }
+          expect(unheard.end(how)).toEqual(listened.end(how))
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it("sums a long run of events in order, however many were waiting to be read", () => {
+    const delta = (n: number) =>
+      `event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":null},"usage":{"output_tokens":${n}}}\n\n`
+    const observer = createChunkObserver()
+    for (let i = 1; i <= 1000; i++) observer.push(new TextEncoder().encode(delta(i)))
+    expect(observer.end("eof").usage.outputTokens).toBe(1000)
+  })
+
   it("keeps nothing of a chunk once push returns, so the caller may transfer it", async () => {
     const bytes = transcript("web-search")
     const observer = createChunkObserver({ now: steppingClock() })

@@ -106,6 +106,19 @@ function relay(
     options.deadlines.stop(silence)
     return tap.end(how)
   }
+  // The summary and the usage records of a body read to its end wait for the caller to have its end first (a
+  // microtask later, before any other turn of the event loop); a failure in them never reaches the caller.
+  const endAfterCaller = (): void => {
+    ended = true
+    options.deadlines.stop(silence)
+    queueMicrotask(() => {
+      try {
+        tap.end("eof")
+      } catch {
+        // Bookkeeping of a body the caller already has in full: nothing to hand the failure to.
+      }
+    })
+  }
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -123,6 +136,11 @@ function relay(
           if (ended) return
           silence.due = performance.now() + idle
           if (result.done) {
+            if (tap.pass) {
+              controller.close()
+              endAfterCaller()
+              return
+            }
             const held = end("eof")
             if (held !== undefined) controller.enqueue(held)
             controller.close()

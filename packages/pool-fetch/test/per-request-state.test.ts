@@ -66,3 +66,16 @@ describe("state kept between requests", () => {
     expect(mock.requests).toHaveLength(12)
   })
 })
+
+describe("the end of a served body", () => {
+  it("reaches the caller first; its usage is in the store before the next turn of the event loop", async () => {
+    const { store, pool } = await start({ learned: true, labels: ["a1"] })
+    for (const stream of [false, true]) {
+      const before = store.usage().reduce((n, row) => n + row.requests, 0)
+      const reader = (await send(pool, { ...HELLO, stream })).body?.getReader()
+      for (let r = await reader?.read(); r !== undefined && !r.done; r = await reader?.read()) {}
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(store.usage().reduce((n, row) => n + row.requests, 0)).toBe(before + 1)
+    }
+  })
+})

@@ -14,7 +14,9 @@ import {
   type Classification,
   candidateCooldownKeys,
   createStrategy,
+  fastModeClass,
   groupKey,
+  modelClassOf,
   parseRateLimitHeaders,
   type Strategy,
   takeToken,
@@ -81,6 +83,9 @@ export class PoolRuntime {
   #pricingConfig: StoreConfig["pricing"] | undefined
   #settings: PoolSettings | undefined
   #settingsConfig: Readonly<StoreConfig> | undefined
+  /** What requests' URLs and models told before (hosts send a handful of each). */
+  readonly #messagesUrls = new Map<string, boolean>()
+  readonly #modelClasses = new Map<string, string>()
   /** Each account's cooldown keys for the model class, organization and workspace they were made for. */
   readonly #cooldownKeys = new Map<string, CooldownKeys>()
 
@@ -127,6 +132,29 @@ export class PoolRuntime {
   /** Resolves once every background write has settled. */
   async idle(): Promise<void> {
     while (this.#writes.size > 0) await Promise.all([...this.#writes])
+  }
+
+  /** Whether a request URL is the Messages API's (`…/v1/messages`), whose responses carry usage. */
+  isMessages(url: string): boolean {
+    let known = this.#messagesUrls.get(url)
+    if (known === undefined) {
+      known = MESSAGES_PATH.test(pathOf(url))
+      if (this.#messagesUrls.size >= MEMO_LIMIT) this.#messagesUrls.clear()
+      this.#messagesUrls.set(url, known)
+    }
+    return known
+  }
+
+  /** The model class a request counts against: its model's (`default` without one), in fast mode its fast class. */
+  modelClass(model: string | undefined, fast: boolean): string {
+    if (model === undefined) return fast ? fastModeClass("default") : "default"
+    let known = this.#modelClasses.get(model)
+    if (known === undefined) {
+      known = modelClassOf(model)
+      if (this.#modelClasses.size >= MEMO_LIMIT) this.#modelClasses.clear()
+      this.#modelClasses.set(model, known)
+    }
+    return fast ? fastModeClass(known) : known
   }
 
   /** The settings in force: the pool's overrides over the store's config, resolved again when the config changes. */
@@ -336,12 +364,17 @@ export class PoolRuntime {
   #learn(account: Account, c: Classification): { organizationId?: string; workspaceId?: string } | undefined {
     if (c.organizationId === undefined && c.workspaceId === undefined) return undefined
     const known = this.organizationOf(account)
+    // Nearly every response names what is already known: nothing to build then.
+    if (
+      (c.organizationId === undefined || c.organizationId === known.organizationId) &&
+      (c.workspaceId === undefined || c.workspaceId === known.workspaceId)
+    )
+      return known
     const next = {
       ...known,
       ...(c.organizationId === undefined ? {} : { organizationId: c.organizationId }),
       ...(c.workspaceId === undefined ? {} : { workspaceId: c.workspaceId }),
     }
-    if (next.organizationId === known.organizationId && next.workspaceId === known.workspaceId) return next
     this.#learned.set(account.id, next)
     if (!this.#learning.has(account.id)) {
       this.#learning.add(account.id)
@@ -485,7 +518,19 @@ interface CooldownKeys {
 
 const SNAPSHOT_INTERVAL_MS = 1000
 const SERVED_200 = "HTTP 200: served."
+/** Entries kept per memo before it starts over (a host sends a handful of URLs and models, not thousands). */
+const MEMO_LIMIT = 256
+const MESSAGES_PATH = /\/v1\/messages\/?$/
 const ID = /^[\w.-]{1,200}$/
+
+/** The path of a URL string, without parsing it. */
+function pathOf(url: string): string {
+  const start = url.indexOf("//")
+  const slash = url.indexOf("/", start < 0 ? 0 : start + 2)
+  if (slash < 0) return "/"
+  const query = url.indexOf("?", slash)
+  return query < 0 ? url.slice(slash) : url.slice(slash, query)
+}
 
 function validId(value: string | null): string | undefined {
   const trimmed = value?.trim()

@@ -12,9 +12,7 @@ import {
   classifyResponse,
   classifyTransportError,
   DEFAULT_RETRY_POLICY,
-  fastModeClass,
   type KeyedMap,
-  modelClassOf,
   type NoCandidate,
   type RateLimitSnapshot,
   type StrategyName,
@@ -44,14 +42,6 @@ function linkSignal(signal: AbortSignal | undefined, controller: AbortController
   return () => signal.removeEventListener("abort", onAbort)
 }
 
-function pathOf(url: string): string {
-  const start = url.indexOf("//")
-  const slash = url.indexOf("/", start < 0 ? 0 : start + 2)
-  if (slash < 0) return "/"
-  const query = url.indexOf("?", slash)
-  return query < 0 ? url.slice(slash) : url.slice(slash, query)
-}
-
 function mergeHeaders(init: RequestInit, extra: Readonly<Record<string, string>> | undefined): RequestInit {
   if (extra === undefined) return init
   const headers = new Headers(init.headers)
@@ -77,10 +67,9 @@ export async function serveRequest(
   const signal = incoming.signal
   signal?.throwIfAborted()
   const facts = readRequestFacts(incoming.body)
-  const messages = /\/v1\/messages\/?$/.test(pathOf(incoming.url))
+  const messages = runtime.isMessages(incoming.url)
   const model = facts.model
-  const baseClass = model === undefined ? "default" : modelClassOf(model)
-  const modelClass = facts.speed === "fast" ? fastModeClass(baseClass) : baseClass
+  const modelClass = runtime.modelClass(model, facts.speed === "fast")
   const settings = runtime.settings()
   const startedAt = runtime.now()
   const deadline = startedAt + settings.deadlineMs
@@ -98,10 +87,6 @@ export async function serveRequest(
   const routeRequest: RouteRequest = {}
   if (runtime.directory !== undefined) routeRequest.directory = runtime.directory
   if (model !== undefined) routeRequest.model = model
-  const sendInit: RequestInit =
-    incoming.body === undefined
-      ? incoming.init
-      : { ...incoming.init, body: incoming.body as NonNullable<RequestInit["body"]> }
 
   const giveUp = (
     report: NoCandidate | undefined,
@@ -213,7 +198,7 @@ export async function serveRequest(
     try {
       outgoing = buildOutgoingRequest({
         url: incoming.url,
-        init: mergeHeaders(sendInit, credential.headers),
+        init: mergeHeaders(incoming.init, credential.headers),
         account: { baseUrl: account.baseUrl ?? credential.baseUrl },
         credential: credential.request,
         betas: settings.extraBetas,

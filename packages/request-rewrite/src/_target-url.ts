@@ -1,20 +1,25 @@
-import { createMemo } from "./_memo.ts"
+import { createMemo, type Memo } from "./_memo.ts"
 import type { BaseUrlParts } from "./base-url.ts"
 import { REQUEST_REWRITE_ERROR_CODES, RequestRewriteError } from "./request-rewrite-error.ts"
 
 // Only used to resolve a relative incoming URL ("/v1/messages"); never contacted, never returned.
 const RELATIVE_BASE = "http://incoming.invalid"
 
-const targets = createMemo<string>(256)
+/** Per base URL (parseBaseUrl hands out one object per base URL), the target of each incoming URL. */
+const targets = new WeakMap<BaseUrlParts, Memo<string>>()
 
 /**
  * The outgoing URL: the base URL joined with the incoming path and query (the incoming origin is replaced). When
  * the incoming URL is already under the base URL (same origin and path prefix), the prefix is not repeated.
  */
 export function targetUrl(base: BaseUrlParts, incoming: string | URL): string {
-  // A line break cannot occur in an origin or a parsed path, so the key is unambiguous.
-  const key = `${base.origin}${base.prefix}\n${String(incoming)}`
-  return targets.get(key) ?? targets.set(key, joinTarget(base, incoming))
+  const key = String(incoming)
+  let known = targets.get(base)
+  if (known === undefined) {
+    known = createMemo<string>(64)
+    targets.set(base, known)
+  }
+  return known.get(key) ?? known.set(key, joinTarget(base, incoming))
 }
 
 function joinTarget(base: BaseUrlParts, incoming: string | URL): string {

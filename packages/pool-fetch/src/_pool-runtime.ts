@@ -81,6 +81,9 @@ export class PoolRuntime {
   readonly #writes = new Set<Promise<unknown>>()
   #pricing: Pricing
   #pricingConfig: StoreConfig["pricing"] | undefined
+  /** The store's account list last indexed by id (the store hands out a new list when accounts change). */
+  #indexed: readonly Account[] | undefined
+  #byId = new Map<string, Account>()
   #settings: PoolSettings | undefined
   #settingsConfig: Readonly<StoreConfig> | undefined
   /** What requests' URLs and models told before (hosts send a handful of each). */
@@ -185,16 +188,20 @@ export class PoolRuntime {
     }
   }
 
+  /** The account with this id as the store has it now (its list, indexed once per version of it). */
   account(id: string): Account | undefined {
-    return this.store.getAccount(id)
+    const list = this.store.listAccounts()
+    if (list !== this.#indexed) {
+      this.#byId = new Map(list.map((account) => [account.id, account]))
+      this.#indexed = list
+    }
+    return this.#byId.get(id)
   }
 
   /** The organization and workspace an account is known to belong to (learned now or stored). */
   organizationOf(account: Account): { organizationId?: string; workspaceId?: string } {
     // The store's current view: `account` may be a snapshot taken before a learned organization was written.
-    return (
-      this.#learned.get(account.id) ?? this.store.getAccount(account.id)?.learned ?? account.learned ?? {}
-    )
+    return this.#learned.get(account.id) ?? this.account(account.id)?.learned ?? account.learned ?? {}
   }
 
   /** Whether an account can be a candidate now: enabled, not being disabled, not over its budget. */

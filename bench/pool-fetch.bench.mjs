@@ -2,6 +2,8 @@
 // run, interleaved request by request (the order inside each pair alternates) so machine noise hits both alike:
 // non-streaming total time, streaming time to first byte and total time, p50 and p99.
 // Targets: p50 ≤ 1.05×, p99 ≤ 1.10× (or ≤ 0.3 ms added).
+// Also the CPU time this process spends per request (process.cpuUsage around each one; the mock's is its own), which
+// machine noise moves less than wall time: what the pool itself costs.
 // Run: pnpm bench pool-fetch   (or, after a build: node --expose-gc bench/pool-fetch.bench.mjs [requests])
 import { createPoolFetch } from "@keyrelay/pool-fetch"
 import {
@@ -37,6 +39,7 @@ const pooled = (body) =>
   })
 
 async function time(send, body) {
+  const cpu = process.cpuUsage()
   const start = performance.now()
   const response = await send(body)
   const reader = response.body.getReader()
@@ -46,18 +49,21 @@ async function time(send, body) {
     if (ttfb === undefined && value !== undefined) ttfb = performance.now() - start
     if (done) break
   }
+  const total = performance.now() - start
+  const used = process.cpuUsage(cpu)
   if (response.status !== 200) throw new Error(`status ${response.status}`)
-  return { ttfb, total: performance.now() - start }
+  return { ttfb, total, cpu: (used.user + used.system) / 1000 }
 }
 
 async function run(body, n) {
-  const results = { plain: { ttfb: [], total: [] }, pool: { ttfb: [], total: [] } }
+  const results = { plain: { ttfb: [], total: [], cpu: [] }, pool: { ttfb: [], total: [], cpu: [] } }
   for (let i = 0; i < n; i++) {
     const order = i % 2 === 0 ? ["plain", "pool"] : ["pool", "plain"]
     for (const which of order) {
       const r = await time(which === "plain" ? plain : pooled, body)
       results[which].ttfb.push(r.ttfb)
       results[which].total.push(r.total)
+      results[which].cpu.push(r.cpu)
     }
   }
   for (const side of Object.values(results))
@@ -91,12 +97,27 @@ row("stream", streamRun, "ttfb")
 row("stream", streamRun, "total")
 console.log(`${N} requests per mode and side, interleaved; mock in a child process on 127.0.0.1\n`)
 console.table(rows)
+const cpu = [
+  ["json", jsonRun],
+  ["stream", streamRun],
+].map(([name, results]) => {
+  const base = percentile(results.plain.cpu, 50) * 1000
+  const ours = percentile(results.pool.cpu, 50) * 1000
+  return {
+    mode: name,
+    plainCpuUs: Math.round(base),
+    poolCpuUs: Math.round(ours),
+    addedCpuUs: Math.round(ours - base),
+  }
+})
+console.log("CPU of this process per request, p50 (µs):")
+console.table(cpu)
 const pass = rows.every((r) => {
   const limit = r.measure.endsWith("p50") ? 1.05 : 1.1
   return r.ratio <= limit || r.addedMs <= 0.3
 })
 console.log(`targets (p50 ≤ 1.05×, p99 ≤ 1.10×, or ≤ 0.3 ms added): ${pass ? "met" : "NOT met"}`)
-writeResults("pool-fetch", { requests: N, node: process.version, rows, targetsMet: pass })
+writeResults("pool-fetch", { requests: N, node: process.version, rows, cpu, targetsMet: pass })
 
 await pool.close()
 await bench.close()

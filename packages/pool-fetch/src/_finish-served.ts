@@ -1,4 +1,4 @@
-import type { Account } from "@keyrelay/account-store"
+import type { Account, UsageRecord } from "@keyrelay/account-store"
 import { classifyStreamFailure } from "@keyrelay/rotation-strategies"
 import { classifyContext } from "./_classify-context.ts"
 import type { PoolRuntime } from "./_pool-runtime.ts"
@@ -15,12 +15,13 @@ export function finishServed(
 ): void {
   const summary = end.summary
   if (summary === undefined) return
-  const classification = classifyStreamFailure({
-    summary,
-    aborted: aborted || end.cancelled,
-    ...classifyContext(runtime, account, modelClass),
-  })
-  if (classification.class !== "ok") {
+  const cancelled = aborted || end.cancelled
+  // A message read to its end without an error is a success, already recorded with the headers: nothing to classify.
+  const complete = summary.sawMessageStop && !summary.error && !cancelled
+  const classification = complete
+    ? undefined
+    : classifyStreamFailure({ summary, aborted: cancelled, ...classifyContext(runtime, account, modelClass) })
+  if (classification !== undefined && classification.class !== "ok") {
     runtime.record(account, classification, modelClass, false)
     if (classification.class === "stream") {
       runtime.emit({
@@ -38,10 +39,9 @@ export function finishServed(
   if (model === undefined) return
   const usage = summary.usage
   const cost = runtime.pricing.costOf(model, usage)
-  runtime.store.recordUsage({
+  const record: UsageRecord = {
     accountId: account.id,
     model,
-    ...(runtime.directory === undefined ? {} : { project: runtime.directory }),
     at: runtime.now(),
     inputTokens: usage.inputTokens,
     outputTokens: usage.outputTokens,
@@ -53,6 +53,8 @@ export function finishServed(
     cacheReadTokens: usage.cacheReadTokens,
     webSearchRequests: usage.webSearchRequests,
     costMicroUsd: cost ?? null,
-  })
+  }
+  if (runtime.directory !== undefined) record.project = runtime.directory
+  runtime.store.recordUsage(record)
   runtime.spend(account, cost, model)
 }

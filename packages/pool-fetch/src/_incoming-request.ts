@@ -3,7 +3,10 @@ import { POOL_FETCH_ERROR_CODES, PoolFetchError } from "./pool-fetch-error.ts"
 /** The host's request in a shape that can be sent more than once (failover re-sends the same body). */
 export interface IncomingRequest {
   url: string
-  /** The host's init without its body and signal, headers as given. */
+  /**
+   * The init to send, headers as given and the body replayable (`body`); it may still hold the host's signal, which
+   * each attempt replaces with its own. The host's own object when it needed no change (never modified).
+   */
   init: RequestInit
   /** A string or bytes, sent as they came; `undefined` without a body. */
   body: string | Uint8Array | undefined
@@ -45,13 +48,12 @@ export function readIncomingRequest(
     !isRequest(input) &&
     (body === undefined || body === null || typeof body === "string" || body instanceof Uint8Array)
   ) {
-    // The common case (a host's JSON body as a string): no await, so no extra turn of the event loop.
-    const { body: _body, signal, ...rest } = init ?? {}
+    // The common case (a host's JSON body as a string): no await, so no extra turn of the event loop, and no copy.
     return {
       url: typeof input === "string" ? input : input.href,
-      init: rest,
+      init: init ?? {},
       body: body ?? undefined,
-      signal: signal ?? undefined,
+      signal: init?.signal ?? undefined,
     }
   }
   return readAnyRequest(input, init)
@@ -74,10 +76,11 @@ async function readAnyRequest(
     url = typeof input === "string" ? input : input.href
   }
   const { body: _body, signal: _signal, ...rest } = init ?? {}
+  const replay = await replayable(body)
   return {
     url,
-    init: { ...base, ...rest },
-    body: await replayable(body),
+    init: replay === undefined ? { ...base, ...rest } : { ...base, ...rest, body: replay },
+    body: replay,
     signal,
   }
 }

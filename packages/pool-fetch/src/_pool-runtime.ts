@@ -4,6 +4,8 @@
 import type {
   Account,
   AccountStore,
+  Cooldown,
+  OutcomeRecord,
   StoreConfig,
   RateLimitSnapshot as StoreRateLimitSnapshot,
 } from "@keyrelay/account-store"
@@ -12,13 +14,16 @@ import {
   type Classification,
   candidateCooldownKeys,
   createStrategy,
+  fastModeClass,
   groupKey,
+  modelClassOf,
   parseRateLimitHeaders,
   type Strategy,
   takeToken,
   updateHealth,
 } from "@keyrelay/rotation-strategies"
 import { BudgetTracker } from "./_budget-tracker.ts"
+import { Deadlines } from "./_deadlines.ts"
 import { type PoolSettings, type PoolSettingsOverrides, resolveSettings } from "./_pool-settings.ts"
 import type { Sleep } from "./_sleep.ts"
 import { createPricing, type PriceTable, type Pricing } from "./cost-of.ts"
@@ -53,6 +58,8 @@ export class PoolRuntime {
   readonly directory: string | undefined
   readonly resolver: CredentialResolver
   readonly budget: BudgetTracker
+  /** Every attempt's headers deadline and every served body's idle deadline, on one timer. */
+  readonly deadlines = new Deadlines()
   readonly #overrides: PoolSettingsOverrides
   readonly #pricingOverrides: PriceTable | undefined
   readonly #onEvent: ((event: PoolEvent) => void) | undefined
@@ -74,6 +81,16 @@ export class PoolRuntime {
   readonly #writes = new Set<Promise<unknown>>()
   #pricing: Pricing
   #pricingConfig: StoreConfig["pricing"] | undefined
+  /** The store's account list last indexed by id (the store hands out a new list when accounts change). */
+  #indexed: readonly Account[] | undefined
+  #byId = new Map<string, Account>()
+  #settings: PoolSettings | undefined
+  #settingsConfig: Readonly<StoreConfig> | undefined
+  /** What requests' URLs and models told before (hosts send a handful of each). */
+  readonly #messagesUrls = new Map<string, boolean>()
+  readonly #modelClasses = new Map<string, string>()
+  /** Each account's cooldown keys for the model class, organization and workspace they were made for. */
+  readonly #cooldownKeys = new Map<string, CooldownKeys>()
 
   constructor(options: RuntimeOptions) {
     this.store = options.store
@@ -120,8 +137,37 @@ export class PoolRuntime {
     while (this.#writes.size > 0) await Promise.all([...this.#writes])
   }
 
+  /** Whether a request URL is the Messages API's (`…/v1/messages`), whose responses carry usage. */
+  isMessages(url: string): boolean {
+    let known = this.#messagesUrls.get(url)
+    if (known === undefined) {
+      known = MESSAGES_PATH.test(pathOf(url))
+      if (this.#messagesUrls.size >= MEMO_LIMIT) this.#messagesUrls.clear()
+      this.#messagesUrls.set(url, known)
+    }
+    return known
+  }
+
+  /** The model class a request counts against: its model's (`default` without one), in fast mode its fast class. */
+  modelClass(model: string | undefined, fast: boolean): string {
+    if (model === undefined) return fast ? fastModeClass("default") : "default"
+    let known = this.#modelClasses.get(model)
+    if (known === undefined) {
+      known = modelClassOf(model)
+      if (this.#modelClasses.size >= MEMO_LIMIT) this.#modelClasses.clear()
+      this.#modelClasses.set(model, known)
+    }
+    return fast ? fastModeClass(known) : known
+  }
+
+  /** The settings in force: the pool's overrides over the store's config, resolved again when the config changes. */
   settings(): PoolSettings {
-    return resolveSettings(this.store.config, this.#overrides)
+    const config = this.store.config
+    if (this.#settings === undefined || config !== this.#settingsConfig) {
+      this.#settings = Object.freeze(resolveSettings(config, this.#overrides))
+      this.#settingsConfig = config
+    }
+    return this.#settings
   }
 
   /** One strategy instance per name, kept (round-robin remembers its position). */
@@ -142,16 +188,20 @@ export class PoolRuntime {
     }
   }
 
+  /** The account with this id as the store has it now (its list, indexed once per version of it). */
   account(id: string): Account | undefined {
-    return this.store.getAccount(id)
+    const list = this.store.listAccounts()
+    if (list !== this.#indexed) {
+      this.#byId = new Map(list.map((account) => [account.id, account]))
+      this.#indexed = list
+    }
+    return this.#byId.get(id)
   }
 
   /** The organization and workspace an account is known to belong to (learned now or stored). */
   organizationOf(account: Account): { organizationId?: string; workspaceId?: string } {
     // The store's current view: `account` may be a snapshot taken before a learned organization was written.
-    return (
-      this.#learned.get(account.id) ?? this.store.getAccount(account.id)?.learned ?? account.learned ?? {}
-    )
+    return this.#learned.get(account.id) ?? this.account(account.id)?.learned ?? account.learned ?? {}
   }
 
   /** Whether an account can be a candidate now: enabled, not being disabled, not over its budget. */
@@ -228,17 +278,18 @@ export class PoolRuntime {
         ? parseRateLimitHeaders(headers, now)
         : undefined
     if (rateLimits !== undefined) this.#snapshotAt.set(key, now)
-    return {
+    const classification: { -readonly [K in keyof Classification]: Classification[K] } = {
       class: "ok",
       scope: "none",
       action: "return",
       health: "success",
-      reason: `HTTP ${status}: served.`,
+      reason: status === 200 ? SERVED_200 : `HTTP ${status}: served.`,
       status,
-      ...(organizationId === undefined ? {} : { organizationId }),
-      ...(workspaceId === undefined ? {} : { workspaceId }),
-      ...(rateLimits === undefined ? {} : { rateLimits }),
     }
+    if (organizationId !== undefined) classification.organizationId = organizationId
+    if (workspaceId !== undefined) classification.workspaceId = workspaceId
+    if (rateLimits !== undefined) classification.rateLimits = rateLimits
+    return classification
   }
 
   /** Whether a service error was seen for this model class recently, so the host's retries are left alone. */
@@ -260,37 +311,32 @@ export class PoolRuntime {
     const now = this.now()
     const learned = this.#learn(account, classification)
     const state = this.store.state.accounts[account.id]
-    const cooldowns =
-      classification.key !== undefined && classification.cooldown !== undefined
-        ? { [classification.key]: classification.cooldown }
-        : undefined
-    const previous =
-      classification.key === undefined ? undefined : this.store.state.cooldowns[classification.key]
-    const org = learned ?? this.organizationOf(account)
-    this.store.recordOutcome({
+    const outcome: OutcomeRecord = {
       accountId: account.id,
       at: now,
       class: classification.class,
-      ...(classification.status === undefined ? {} : { status: classification.status }),
       reason: classification.reason,
       used,
-      ...(classification.health === "none"
-        ? {}
-        : { health: updateHealth(state?.health, classification.health, now) }),
-      ...(used ? { bucket: takeToken(state?.bucket, now) } : {}),
-      ...(cooldowns === undefined ? {} : { cooldowns }),
-      ...(classification.rateLimits === undefined
-        ? {}
-        : {
-            rateLimits: {
-              [groupKey({ id: account.id, organizationId: org.organizationId }, modelClass)]:
-                // rotation-strategies' snapshot is the shape account-store keeps (its schema is loose on purpose).
-                classification.rateLimits as unknown as StoreRateLimitSnapshot,
-            },
-          }),
-    })
-    if (cooldowns !== undefined && (previous === undefined || previous.until <= now))
-      this.#announceCooldown(account, classification, org.organizationId)
+    }
+    if (classification.status !== undefined) outcome.status = classification.status
+    if (classification.health !== "none")
+      outcome.health = updateHealth(state?.health, classification.health, now)
+    if (used) outcome.bucket = takeToken(state?.bucket, now)
+    const key = classification.key
+    const charged = key !== undefined && classification.cooldown !== undefined
+    const previous = key === undefined ? undefined : this.store.state.cooldowns[key]
+    if (charged) outcome.cooldowns = { [key]: classification.cooldown as Cooldown }
+    const org = learned ?? (charged || classification.rateLimits ? this.organizationOf(account) : undefined)
+    if (classification.rateLimits !== undefined) {
+      outcome.rateLimits = {
+        [groupKey({ id: account.id, organizationId: org?.organizationId }, modelClass)]:
+          // rotation-strategies' snapshot is the shape account-store keeps (its schema is loose on purpose).
+          classification.rateLimits as unknown as StoreRateLimitSnapshot,
+      }
+    }
+    this.store.recordOutcome(outcome)
+    if (charged && (previous === undefined || previous.until <= now))
+      this.#announceCooldown(account, classification, org?.organizationId)
   }
 
   #announceCooldown(account: Account, c: Classification, organizationId: string | undefined): void {
@@ -325,12 +371,17 @@ export class PoolRuntime {
   #learn(account: Account, c: Classification): { organizationId?: string; workspaceId?: string } | undefined {
     if (c.organizationId === undefined && c.workspaceId === undefined) return undefined
     const known = this.organizationOf(account)
+    // Nearly every response names what is already known: nothing to build then.
+    if (
+      (c.organizationId === undefined || c.organizationId === known.organizationId) &&
+      (c.workspaceId === undefined || c.workspaceId === known.workspaceId)
+    )
+      return known
     const next = {
       ...known,
       ...(c.organizationId === undefined ? {} : { organizationId: c.organizationId }),
       ...(c.workspaceId === undefined ? {} : { workspaceId: c.workspaceId }),
     }
-    if (next.organizationId === known.organizationId && next.workspaceId === known.workspaceId) return next
     this.#learned.set(account.id, next)
     if (!this.#learning.has(account.id)) {
       this.#learning.add(account.id)
@@ -373,14 +424,32 @@ export class PoolRuntime {
     })
   }
 
+  /** The keys of every cooldown that can keep the account from serving the model class, made once per combination. */
+  #keysOf(account: Account, modelClass: string): readonly string[] {
+    const org = this.organizationOf(account)
+    const known = this.#cooldownKeys.get(account.id)
+    if (
+      known !== undefined &&
+      known.modelClass === modelClass &&
+      known.organizationId === org.organizationId &&
+      known.workspaceId === org.workspaceId
+    )
+      return known.keys
+    const keys = candidateCooldownKeys({ id: account.id, ...org }, modelClass)
+    this.#cooldownKeys.set(account.id, {
+      modelClass,
+      organizationId: org.organizationId,
+      workspaceId: org.workspaceId,
+      keys,
+    })
+    return keys
+  }
+
   /** Whether a cooldown that keeps this account from serving the model class holds now. */
   isCooling(account: Account, modelClass: string): boolean {
     const now = this.now()
     const cooldowns = this.store.state.cooldowns
-    for (const key of candidateCooldownKeys(
-      { id: account.id, ...this.organizationOf(account) },
-      modelClass,
-    )) {
+    for (const key of this.#keysOf(account, modelClass)) {
       if ((cooldowns[key]?.until ?? 0) > now) return true
     }
     return false
@@ -390,11 +459,11 @@ export class PoolRuntime {
   forgetExpiredCooldowns(account: Account, modelClass: string): void {
     const now = this.now()
     const cooldowns = this.store.state.cooldowns
-    const org = this.organizationOf(account)
-    const stale = candidateCooldownKeys({ id: account.id, ...org }, modelClass).filter((key) => {
+    const stale: string[] = []
+    for (const key of this.#keysOf(account, modelClass)) {
       const cooldown = cooldowns[key]
-      return cooldown !== undefined && cooldown.until <= now
-    })
+      if (cooldown !== undefined && cooldown.until <= now) stale.push(key)
+    }
     if (stale.length === 0 || this.#clearing.has(account.id)) return
     this.#clearing.add(account.id)
     this.background(
@@ -446,8 +515,29 @@ export class PoolRuntime {
   }
 }
 
+/** An account's cooldown keys, and what they were made for. */
+interface CooldownKeys {
+  modelClass: string
+  organizationId: string | undefined
+  workspaceId: string | undefined
+  keys: readonly string[]
+}
+
 const SNAPSHOT_INTERVAL_MS = 1000
+const SERVED_200 = "HTTP 200: served."
+/** Entries kept per memo before it starts over (a host sends a handful of URLs and models, not thousands). */
+const MEMO_LIMIT = 256
+const MESSAGES_PATH = /\/v1\/messages\/?$/
 const ID = /^[\w.-]{1,200}$/
+
+/** The path of a URL string, without parsing it. */
+function pathOf(url: string): string {
+  const start = url.indexOf("//")
+  const slash = url.indexOf("/", start < 0 ? 0 : start + 2)
+  if (slash < 0) return "/"
+  const query = url.indexOf("?", slash)
+  return query < 0 ? url.slice(slash) : url.slice(slash, query)
+}
 
 function validId(value: string | null): string | undefined {
   const trimmed = value?.trim()

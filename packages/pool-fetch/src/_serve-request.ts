@@ -1,6 +1,6 @@
 // One request, step by step (DESIGN.md): rules → candidates → strategy → credential → request-rewrite → classify →
-// fail over (before any body byte reaches the caller) or stream the success through the observer → usage and cost.
-import type { Account } from "@keyrelay/account-store"
+// fail over (before any body byte reaches the caller) or relay the success to the caller, observed → usage and cost.
+import type { Account, RouteRequest } from "@keyrelay/account-store"
 import {
   buildOutgoingRequest,
   isRequestRewriteError,
@@ -12,14 +12,11 @@ import {
   classifyResponse,
   classifyTransportError,
   DEFAULT_RETRY_POLICY,
-  fastModeClass,
   type KeyedMap,
-  modelClassOf,
   type NoCandidate,
   type RateLimitSnapshot,
   type StrategyName,
 } from "@keyrelay/rotation-strategies"
-import { createStreamObserver, type StreamObserver } from "@keyrelay/sse-transform"
 import { classifyContext } from "./_classify-context.ts"
 import { credentialFailed } from "./_credential-failed.ts"
 import { finishServed } from "./_finish-served.ts"
@@ -43,14 +40,6 @@ function linkSignal(signal: AbortSignal | undefined, controller: AbortController
   if (signal.aborted) onAbort()
   else signal.addEventListener("abort", onAbort, { once: true })
   return () => signal.removeEventListener("abort", onAbort)
-}
-
-function pathOf(url: string): string {
-  const start = url.indexOf("//")
-  const slash = url.indexOf("/", start < 0 ? 0 : start + 2)
-  if (slash < 0) return "/"
-  const query = url.indexOf("?", slash)
-  return query < 0 ? url.slice(slash) : url.slice(slash, query)
 }
 
 function mergeHeaders(init: RequestInit, extra: Readonly<Record<string, string>> | undefined): RequestInit {
@@ -78,10 +67,9 @@ export async function serveRequest(
   const signal = incoming.signal
   signal?.throwIfAborted()
   const facts = readRequestFacts(incoming.body)
-  const messages = /\/v1\/messages\/?$/.test(pathOf(incoming.url))
+  const messages = runtime.isMessages(incoming.url)
   const model = facts.model
-  const baseClass = model === undefined ? "default" : modelClassOf(model)
-  const modelClass = facts.speed === "fast" ? fastModeClass(baseClass) : baseClass
+  const modelClass = runtime.modelClass(model, facts.speed === "fast")
   const settings = runtime.settings()
   const startedAt = runtime.now()
   const deadline = startedAt + settings.deadlineMs
@@ -96,6 +84,9 @@ export async function serveRequest(
   let last: LastFailure | undefined
   let lastReason: string | undefined
   let transportError: unknown
+  const routeRequest: RouteRequest = {}
+  if (runtime.directory !== undefined) routeRequest.directory = runtime.directory
+  if (model !== undefined) routeRequest.model = model
 
   const giveUp = (
     report: NoCandidate | undefined,
@@ -133,10 +124,7 @@ export async function serveRequest(
   }
 
   for (;;) {
-    const route = runtime.store.resolveRoute({
-      ...(runtime.directory === undefined ? {} : { directory: runtime.directory }),
-      ...(model === undefined ? {} : { model }),
-    })
+    const route = runtime.store.resolveRoute(routeRequest)
     const routedAll =
       route.ruleId === undefined ? runtime.store.listAccounts() : routedAccounts(runtime, route.accountIds)
     const strategy = strategyFor(settings, route)
@@ -210,14 +198,11 @@ export async function serveRequest(
     try {
       outgoing = buildOutgoingRequest({
         url: incoming.url,
-        init: {
-          ...mergeHeaders(incoming.init, credential.headers),
-          ...(incoming.body === undefined ? {} : { body: incoming.body as NonNullable<RequestInit["body"]> }),
-        },
+        init: mergeHeaders(incoming.init, credential.headers),
         account: { baseUrl: account.baseUrl ?? credential.baseUrl },
         credential: credential.request,
         betas: settings.extraBetas,
-        ...(runtime.host === undefined ? {} : { host: runtime.host }),
+        host: runtime.host,
       })
     } catch (error) {
       const code = isRequestRewriteError(error) ? error.code : undefined
@@ -240,21 +225,18 @@ export async function serveRequest(
       deadline,
       facts.stream ? runtime.now() + settings.streamHeadersTimeoutMs : deadline,
     )
-    const timer = setTimeout(
-      () => controller.abort(new AttemptTimeout("no response headers in time")),
-      Math.max(0, headersBy - runtime.now()),
+    const headersDeadline = runtime.deadlines.start(Math.max(0, headersBy - runtime.now()), () =>
+      controller.abort(new AttemptTimeout("no response headers in time")),
     )
     const attemptStarted = runtime.now()
     let response: Response
-    let observer: StreamObserver | undefined
     try {
-      const pending = runtime.fetch(outgoing.url, { ...outgoing.init, signal: controller.signal })
-      // The observer is made while the network works: its cost stays off the caller's time to first byte.
-      if (facts.stream && messages)
-        observer = createStreamObserver({ now: runtime.now, startedAt: attemptStarted })
-      response = await pending
+      // The init is this attempt's own (request-rewrite builds a new one each time): no copy to add the signal.
+      const sent: RequestInit = outgoing.init
+      sent.signal = controller.signal
+      response = await runtime.fetch(outgoing.url, sent)
     } catch (error) {
-      clearTimeout(timer)
+      runtime.deadlines.stop(headersDeadline)
       unlink()
       if (signal?.aborted) throw signal.reason ?? error
       const timedOut = controller.signal.aborted && controller.signal.reason instanceof AttemptTimeout
@@ -276,7 +258,7 @@ export async function serveRequest(
 
     if (response.status >= 200 && response.status < 300) {
       // From here the body's own watchdog (streamIdleTimeoutMs) keeps the caller from hanging.
-      clearTimeout(timer)
+      runtime.deadlines.stop(headersDeadline)
       runtime.record(
         account,
         runtime.success(account, modelClass, response.status, response.headers),
@@ -292,7 +274,7 @@ export async function serveRequest(
         now: runtime.now,
         startedAt: attemptStarted,
         idleTimeoutMs: settings.streamIdleTimeoutMs,
-        observer,
+        deadlines: runtime.deadlines,
         abort: (reason) => controller.abort(reason),
         onEnd: (end) => {
           unlink()
@@ -301,13 +283,13 @@ export async function serveRequest(
       })
     }
 
-    // An error body is read under the same timer as the headers: a body that never ends cannot hold the request.
+    // An error body is read under the same deadline as the headers: a body that never ends cannot hold the request.
     let read: ReadResponse
     try {
       read = await readErrorResponse(response)
-      clearTimeout(timer)
+      runtime.deadlines.stop(headersDeadline)
     } catch (error) {
-      clearTimeout(timer)
+      runtime.deadlines.stop(headersDeadline)
       unlink()
       if (signal?.aborted) throw signal.reason ?? error
       const classification = classifyTransportError(error, classifyContext(runtime, account, modelClass))

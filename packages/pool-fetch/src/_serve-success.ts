@@ -4,12 +4,13 @@ import {
   TOOL_NAME_EVENT_TYPES,
 } from "@keyrelay/request-rewrite"
 import {
+  createChunkObserver,
   createEventMapper,
-  createStreamObserver,
-  type StreamObserver,
+  type StreamEnd,
   type StreamSummary,
   summarizeMessage,
 } from "@keyrelay/sse-transform"
+import type { Deadlines } from "./_deadlines.ts"
 import { respond } from "./_responses.ts"
 
 /** How a served body ended, for the usage and outcome records. */
@@ -28,13 +29,14 @@ export interface ServeOptions {
   startedAt: number
   /** A body silent this long (no byte at all) is abandoned: `abort` ends the upstream request. */
   idleTimeoutMs: number
+  /** Where the idle deadline is kept (the pool's one timer). */
+  deadlines: Deadlines
   abort: (reason: Error) => void
   onEnd: (end: ServedEnd) => void
-  /** An observer made while the headers were awaited (creating one costs more than anything else here). */
-  observer?: StreamObserver | undefined
 }
 
 const encoder = new TextEncoder()
+const decoder = new TextDecoder()
 
 /** Why a served body was abandoned: the API (or the network) went silent mid-body. */
 export class IdleTimeout extends Error {
@@ -43,37 +45,10 @@ export class IdleTimeout extends Error {
 }
 
 /**
- * Notices a body that stopped sending (a stalled stream would otherwise hang its reader forever) and aborts it: one
- * timer per idle period, not one per chunk; `touch()` on every chunk only stores the time.
- */
-function watchdog(options: ServeOptions): { touch(): void; stop(): void } {
-  const idle = options.idleTimeoutMs
-  let last = performance.now()
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const arm = (delay: number): void => {
-    timer = setTimeout(() => {
-      const silent = performance.now() - last
-      if (silent >= idle) options.abort(new IdleTimeout(`the response body sent nothing for ${idle} ms`))
-      else arm(idle - silent)
-    }, delay)
-  }
-  arm(idle)
-  return {
-    touch() {
-      last = performance.now()
-    },
-    stop() {
-      if (timer !== undefined) clearTimeout(timer)
-      timer = undefined
-    },
-  }
-}
-
-/**
  * The caller's copy of a successful response, streamed as it arrives (headers first, nothing buffered): an event
- * stream passes through sse-transform's observer (and, only when tool names were renamed, its event mapper); a
- * JSON message is summarized from the same chunks the caller reads, and held back only when tool names must be
- * restored in it.
+ * stream is read by sse-transform's chunk observer (and, only when tool names were renamed, rewritten by its event
+ * mapper); a JSON message is summarized from the same chunks the caller reads, and held back only when tool names
+ * must be restored in it.
  */
 export function serveSuccess(upstream: Response, options: ServeOptions): Response {
   if (upstream.body === null) {
@@ -81,10 +56,9 @@ export function serveSuccess(upstream: Response, options: ServeOptions): Respons
     return respond(null, upstream)
   }
   const type = upstream.headers.get("content-type") ?? ""
-  if (!type.includes("text/event-stream")) return respond(observeJson(upstream.body, options), upstream)
-  const observer =
-    options.observer ?? createStreamObserver({ now: options.now, startedAt: options.startedAt })
-  let body = feed(upstream.body, observer.writable, options) ?? observer.readable
+  if (!type.includes("text/event-stream"))
+    return respond(relay(upstream.body, options, jsonTap(options)), upstream)
+  let body = relay(upstream.body, options, eventTap(options))
   const toolNames = options.toolNames
   if (toolNames !== undefined) {
     body = body.pipeThrough(
@@ -97,95 +71,91 @@ export function serveSuccess(upstream: Response, options: ServeOptions): Respons
       }),
     )
   }
-  observer.summary.then((summary) =>
-    options.onEnd(
-      options.messages
-        ? { summary, cancelled: summary.end === "cancel" }
-        : { cancelled: summary.end === "cancel" },
-    ),
-  )
   return respond(body, upstream)
 }
 
-/**
- * Writes the upstream body into the observer chunk by chunk under the watchdog (one loop, no extra stream between
- * them); a write fails when the caller cancelled the observer's readable side, and then the upstream is cancelled.
- */
-function feed(
-  source: ReadableStream<Uint8Array>,
-  sink: WritableStream<Uint8Array>,
-  options: ServeOptions,
-): undefined {
-  const reader = source.getReader()
-  const writer = sink.getWriter()
-  const dog = watchdog(options)
-  const pump = async (): Promise<void> => {
-    for (;;) {
-      let result: Awaited<ReturnType<typeof reader.read>>
-      try {
-        result = await reader.read()
-      } catch (error) {
-        dog.stop()
-        await writer.abort(error).catch(() => {})
-        return
-      }
-      dog.touch()
-      if (result.done) {
-        dog.stop()
-        await writer.close().catch(() => {})
-        return
-      }
-      try {
-        await writer.write(result.value)
-      } catch (error) {
-        dog.stop()
-        await reader.cancel(error).catch(() => {})
-        return
-      }
-    }
-  }
-  pump()
-  return undefined
+/** What a relay does with the body it reads. */
+interface Tap {
+  /** Whether each chunk goes to the caller as it arrives; otherwise `end` returns what the caller gets. */
+  readonly pass: boolean
+  /** One chunk of the body, after it was handed to the caller (when passed). */
+  chunk(bytes: Uint8Array): void
+  /** The body ended; called once. Returns the held-back body on `eof` when chunks are not passed. */
+  end(how: StreamEnd): Uint8Array | undefined
 }
 
-/** A JSON body relayed under the watchdog, its chunks kept to summarize the message once it ends. */
-function observeJson(source: ReadableStream<Uint8Array>, options: ServeOptions): ReadableStream<Uint8Array> {
+/**
+ * The one stream between the upstream body and the caller: each read of the caller pulls one chunk from upstream
+ * (nothing is read ahead of the caller), hands it on and shows it to the tap. A body that sends nothing for the idle
+ * timeout (a stalled stream would otherwise hang its reader forever) is aborted; each chunk only moves that deadline.
+ * A failed upstream read fails the caller's stream with the same error; the caller's cancel cancels the upstream body.
+ */
+function relay(
+  source: ReadableStream<Uint8Array>,
+  options: ServeOptions,
+  tap: Tap,
+): ReadableStream<Uint8Array> {
   const reader = source.getReader()
-  const dog = watchdog(options)
-  const chunks: Uint8Array[] = []
-  const hold = options.toolNames !== undefined
+  const idle = options.idleTimeoutMs
+  const silence = options.deadlines.start(idle, () =>
+    options.abort(new IdleTimeout(`the response body sent nothing for ${idle} ms`)),
+  )
   let ended = false
-  const end = (cancelled: boolean): void => {
-    if (ended) return
+  const end = (how: StreamEnd): Uint8Array | undefined => {
     ended = true
-    dog.stop()
-    // A cut-off body summarizes as a message without message_stop: charged as a broken stream (unless cancelled).
-    options.onEnd(options.messages ? { summary: summarizeMessage(text(chunks)), cancelled } : { cancelled })
+    options.deadlines.stop(silence)
+    return tap.end(how)
+  }
+  // The summary and the usage records of a body read to its end wait for the caller to have its end first (a
+  // microtask later, before any other turn of the event loop); a failure in them never reaches the caller.
+  const endAfterCaller = (): void => {
+    ended = true
+    options.deadlines.stop(silence)
+    queueMicrotask(() => {
+      try {
+        tap.end("eof")
+      } catch {
+        // Bookkeeping of a body the caller already has in full: nothing to hand the failure to.
+      }
+    })
   }
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        let result: Awaited<ReturnType<typeof reader.read>>
-        try {
-          result = await reader.read()
-        } catch (error) {
-          end(false)
-          controller.error(error)
-          return
+        for (;;) {
+          let result: Awaited<ReturnType<typeof reader.read>>
+          try {
+            result = await reader.read()
+          } catch (error) {
+            if (ended) return
+            end("abort")
+            controller.error(error)
+            return
+          }
+          // The caller cancelled while the read was pending: the stream is closed already.
+          if (ended) return
+          silence.due = performance.now() + idle
+          if (result.done) {
+            if (tap.pass) {
+              controller.close()
+              endAfterCaller()
+              return
+            }
+            const held = end("eof")
+            if (held !== undefined) controller.enqueue(held)
+            controller.close()
+            return
+          }
+          const chunk = result.value
+          // An empty read gives the caller nothing to wait for: read again.
+          if (chunk.length === 0) continue
+          if (tap.pass) controller.enqueue(chunk)
+          tap.chunk(chunk)
+          if (tap.pass) return
         }
-        dog.touch()
-        if (result.done) {
-          end(false)
-          if (hold)
-            controller.enqueue(encoder.encode(restoreToolNamesInJson(text(chunks), options.toolNames)))
-          controller.close()
-          return
-        }
-        if (options.messages || hold) chunks.push(result.value)
-        if (!hold) controller.enqueue(result.value)
       },
       cancel(reason) {
-        end(true)
+        if (!ended) end("cancel")
         return reader.cancel(reason)
       },
     },
@@ -193,10 +163,53 @@ function observeJson(source: ReadableStream<Uint8Array>, options: ServeOptions):
   )
 }
 
-function text(chunks: Uint8Array[]): string {
-  if (chunks.length === 1) return new TextDecoder().decode(chunks[0])
-  const decoder = new TextDecoder()
-  let out = ""
-  for (const chunk of chunks) out += decoder.decode(chunk, { stream: true })
-  return out + decoder.decode()
+/** An event stream read by the chunk observer; the bytes pass unchanged, first. */
+function eventTap(options: ServeOptions): Tap {
+  const observer = createChunkObserver({ now: options.now, startedAt: options.startedAt })
+  return {
+    pass: true,
+    chunk(bytes) {
+      observer.push(bytes)
+    },
+    end(how) {
+      const summary = observer.end(how)
+      const cancelled = how === "cancel"
+      options.onEnd(options.messages ? { summary, cancelled } : { cancelled })
+      return undefined
+    },
+  }
+}
+
+/** A JSON body, its chunks kept to summarize the message once it ends (a cut-off one summarizes as broken). */
+function jsonTap(options: ServeOptions): Tap {
+  const hold = options.toolNames !== undefined
+  const keep = options.messages || hold
+  const chunks: Uint8Array[] = []
+  return {
+    pass: !hold,
+    chunk(bytes) {
+      if (keep) chunks.push(bytes)
+    },
+    end(how) {
+      const text = keep ? textOf(chunks) : ""
+      const cancelled = how === "cancel"
+      options.onEnd(options.messages ? { summary: summarizeMessage(text), cancelled } : { cancelled })
+      return hold && how === "eof"
+        ? encoder.encode(restoreToolNamesInJson(text, options.toolNames))
+        : undefined
+    },
+  }
+}
+
+function textOf(chunks: readonly Uint8Array[]): string {
+  if (chunks.length === 1) return decoder.decode(chunks[0])
+  let length = 0
+  for (const chunk of chunks) length += chunk.length
+  const bytes = new Uint8Array(length)
+  let at = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, at)
+    at += chunk.length
+  }
+  return decoder.decode(bytes)
 }

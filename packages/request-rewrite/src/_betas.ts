@@ -4,6 +4,7 @@ const BETA_NAME = /^[A-Za-z0-9._-]+$/
 
 /** Splits comma-separated beta lists and joins them in order, keeping the first of each name. */
 export function mergeBetas(lists: readonly (readonly string[])[]): string {
+  if (lists.every((list) => list.length === 0)) return ""
   const seen = new Set<string>()
   for (const list of lists) {
     for (const entry of list) {

@@ -23,11 +23,15 @@ const LOG_SAFE = Object.create(Object.prototype, {
 /** A headers object for fetch that never prints a credential header's value when logged. */
 export function logSafeHeaders(entries: Iterable<[string, string]>): Record<string, string> {
   const headers = Object.create(LOG_SAFE) as Record<string, string>
-  for (const [name, value] of entries) define(headers, name, value)
+  for (const [name, value] of entries) {
+    if (name in headers) define(headers, name, value)
+    else headers[name] = value
+  }
   return headers
 }
 
-// defineProperty rather than assignment, so a header named "__proto__" stays a header.
+// defineProperty rather than assignment for a name the prototype chain already has, so that a header named
+// "__proto__" or "toJSON" stays a header (assignment would set the prototype, or fail on the read-only hook).
 function define(target: Record<string, string>, name: string, value: string): void {
   Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true })
 }

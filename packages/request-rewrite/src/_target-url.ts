@@ -1,14 +1,28 @@
+import { createMemo, type Memo } from "./_memo.ts"
 import type { BaseUrlParts } from "./base-url.ts"
 import { REQUEST_REWRITE_ERROR_CODES, RequestRewriteError } from "./request-rewrite-error.ts"
 
 // Only used to resolve a relative incoming URL ("/v1/messages"); never contacted, never returned.
 const RELATIVE_BASE = "http://incoming.invalid"
 
+/** Per base URL (parseBaseUrl hands out one object per base URL), the target of each incoming URL. */
+const targets = new WeakMap<BaseUrlParts, Memo<string>>()
+
 /**
  * The outgoing URL: the base URL joined with the incoming path and query (the incoming origin is replaced). When
  * the incoming URL is already under the base URL (same origin and path prefix), the prefix is not repeated.
  */
 export function targetUrl(base: BaseUrlParts, incoming: string | URL): string {
+  const key = String(incoming)
+  let known = targets.get(base)
+  if (known === undefined) {
+    known = createMemo<string>(64)
+    targets.set(base, known)
+  }
+  return known.get(key) ?? known.set(key, joinTarget(base, incoming))
+}
+
+function joinTarget(base: BaseUrlParts, incoming: string | URL): string {
   const invalid = (why: string) =>
     new RequestRewriteError(
       REQUEST_REWRITE_ERROR_CODES.INVALID_URL,

@@ -1,3 +1,4 @@
+import { createMemo } from "./_memo.ts"
 import { REQUEST_REWRITE_ERROR_CODES, RequestRewriteError } from "./request-rewrite-error.ts"
 
 /** Where requests go when an account names no base URL. */
@@ -29,8 +30,14 @@ export interface BaseUrlParts {
   readonly prefix: string
 }
 
+const parsed = createMemo<BaseUrlParts>(64)
+
 export function parseBaseUrl(baseUrl: string | undefined): BaseUrlParts {
   const value = baseUrl ?? DEFAULT_BASE_URL
+  if (typeof value === "string") {
+    const known = parsed.get(value)
+    if (known !== undefined) return known
+  }
   const invalid = (why: string) =>
     new RequestRewriteError(
       REQUEST_REWRITE_ERROR_CODES.INVALID_BASE_URL,
@@ -54,7 +61,7 @@ export function parseBaseUrl(baseUrl: string | undefined): BaseUrlParts {
       "The account's base URL uses plain http:// for a host that is not loopback, so credentials would cross the " +
         "network unencrypted; use https:// (http:// is allowed only for 127.0.0.1, [::1] and localhost).",
     )
-  return { origin: url.origin, prefix: url.pathname.replace(/\/+$/, "") }
+  return parsed.set(value, Object.freeze({ origin: url.origin, prefix: url.pathname.replace(/\/+$/, "") }))
 }
 
 function isLoopbackHostname(hostname: string): boolean {

@@ -5,6 +5,7 @@
 // everywhere; the writable controller's `signal`, where it exists, makes an abort known even while a write
 // waits for the reader.
 
+import { isBytes } from "./_is-bytes.ts"
 import { SSE_TRANSFORM_ERROR_CODES, SseTransformError } from "./sse-transform-error.ts"
 
 /** What a pair does with the bytes, and what it hears about the end of the stream. */
@@ -134,9 +135,4 @@ export function createTransformPair(hooks: PairHooks): {
     { highWaterMark: 1 },
   )
   return { readable, writable }
-}
-
-// instanceof alone would refuse a Uint8Array from another realm (an iframe, a vm context).
-function isBytes(value: unknown): value is Uint8Array {
-  return value instanceof Uint8Array || Object.prototype.toString.call(value) === "[object Uint8Array]"
 }

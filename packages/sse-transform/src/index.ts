@@ -1,3 +1,4 @@
+export { type ChunkObserver, createChunkObserver } from "./create-chunk-observer.ts"
 export {
   createEventMapper,
   type EventMapper,

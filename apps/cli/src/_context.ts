@@ -71,7 +71,7 @@ export class Context {
 
   /**
    * Where answers and piped secrets come from. `process.stdin` is only touched here, when a command reads: building
-   * it loads Node's stream modules for a file or pipe, which a command like `list` would pay for and never use.
+   * it opens a stream on fd 0 (for a file, with Node's fs stream modules), which `list` would pay for and never use.
    */
   get stdin(): InputStream {
     return this.#stdin ?? process.stdin

@@ -39,7 +39,6 @@ export interface GlobalFlags {
 
 /** Everything a command needs: output with the right colors and width, the store, the clock, prompts. */
 export class Context {
-  readonly stdin: InputStream
   readonly stdout: OutputStream
   readonly stderr: OutputStream
   readonly env: Record<string, string | undefined>
@@ -52,11 +51,12 @@ export class Context {
   /** Styles for stderr (messages, warnings, errors). */
   readonly errStyle: Style
   readonly unicode: boolean
+  readonly #stdin: InputStream | undefined
   #store: Promise<AccountStore> | undefined
   #storeOptions: { lockTimeoutMs?: number; quietProblems?: boolean } = {}
 
   constructor(options: RunOptions, flags: GlobalFlags) {
-    this.stdin = options.stdin ?? process.stdin
+    this.#stdin = options.stdin
     this.stdout = options.stdout ?? process.stdout
     this.stderr = options.stderr ?? process.stderr
     this.env = options.env ?? process.env
@@ -67,6 +67,14 @@ export class Context {
     this.style = createStyle(!flags.json && wantsColor(this.stdout, this.env, flags.noColor))
     this.errStyle = createStyle(wantsColor(this.stderr, this.env, flags.noColor))
     this.unicode = wantsUnicode(this.env)
+  }
+
+  /**
+   * Where answers and piped secrets come from. `process.stdin` is only touched here, when a command reads: building
+   * it opens a stream on fd 0 (for a file, with Node's fs stream modules), which `list` would pay for and never use.
+   */
+  get stdin(): InputStream {
+    return this.#stdin ?? process.stdin
   }
 
   /** Whether the user can be asked: stdin and stderr are both terminals. */
@@ -83,7 +91,8 @@ export class Context {
 
   /** Prints lines to stdout. */
   print(...lines: string[]): void {
-    for (const line of lines) this.stdout.write(`${line}\n`)
+    // One write, not one per line: each write to a pipe or file is a system call.
+    if (lines.length > 0) this.stdout.write(`${lines.join("\n")}\n`)
   }
 
   /** Prints a value as pretty JSON to stdout (the `--json` output). */

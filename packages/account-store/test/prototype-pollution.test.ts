@@ -83,6 +83,8 @@ describe("outside names as keys", () => {
     }
     expectUnpolluted()
     expect(inputByCell(store.usage())).toEqual(expected)
+    // The month's spend counts the cells under those names too (600 + 3i for each of the three names).
+    expect(store.budgets()).toMatchObject([{ accountId: id, spentMicroUsd: 1809 }])
     await store.flush()
     expectUnpolluted()
     const file = JSON.parse(readFileSync(join(home, "usage.json"), "utf8"))
@@ -95,6 +97,7 @@ describe("outside names as keys", () => {
     // Another process reads them back as they were, and adds to the same cells.
     const again = await openAccountStore({ home, ...quiet, now: () => NOON })
     expect(inputByCell(again.usage())).toEqual(expected)
+    expect(again.budgets()).toMatchObject([{ accountId: id, spentMicroUsd: 1809 }])
     for (const name of NAMES)
       again.recordUsage({ accountId: id, model: name, project: name, inputTokens: 1, costMicroUsd: 1 })
     await again.close()

@@ -73,15 +73,33 @@ describe("over a loopback HTTP response", () => {
 
   it("settles as 'abort' and truncated when the connection drops mid-stream", async () => {
     const bytes = transcript("text")
+    // The connection drops only once the client has read the 500 bytes: a reset that arrives first may discard
+    // what the client's socket still holds (a race a loaded machine loses).
+    let drop!: () => void
+    const dropped = new Promise<void>((resolve) => {
+      drop = resolve
+    })
     const url = await serve(async (res) => {
       res.writeHead(200, { "content-type": "text/event-stream" })
       res.write(bytes.subarray(0, 500))
-      await new Promise((resolve) => setTimeout(resolve, 20))
+      await dropped
       res.socket?.destroy()
     })
     const response = await fetch(url, { method: "POST" })
     const observer = createStreamObserver()
-    await expect(collect(response.body!.pipeThrough(observer))).rejects.toThrow()
+    const reader = response.body!.pipeThrough(observer).getReader()
+    let received = 0
+    while (received < 500) {
+      const { done, value } = await reader.read()
+      if (done) throw new Error(`the body ended after ${received} bytes`)
+      received += value.byteLength
+    }
+    drop()
+    await expect(
+      (async () => {
+        while (!(await reader.read()).done) {}
+      })(),
+    ).rejects.toThrow()
     expect(await observer.summary).toMatchObject({
       end: "abort",
       truncated: true,

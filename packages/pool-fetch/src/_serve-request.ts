@@ -1,6 +1,6 @@
 // One request, step by step (DESIGN.md): rules → candidates → strategy → credential → request-rewrite → classify →
 // fail over (before any body byte reaches the caller) or relay the success to the caller, observed → usage and cost.
-import type { Account, RouteRequest } from "@keyrelay/account-store"
+import { type Account, isAccountStoreError, type RouteRequest } from "@keyrelay/account-store"
 import {
   buildOutgoingRequest,
   isRequestRewriteError,
@@ -280,6 +280,7 @@ export async function serveRequest(
           unlink()
           finishServed(runtime, account, modelClass, model, end, signal?.aborted === true)
         },
+        onEndFailed: (error) => usageNotRecorded(runtime, account, error),
       })
     }
 
@@ -356,4 +357,21 @@ function routedAccounts(runtime: PoolRuntime, ids: readonly string[]): Account[]
     if (account !== undefined) out.push(account)
   }
   return out
+}
+
+function usageNotRecorded(runtime: PoolRuntime, account: Account, error: unknown): void {
+  const reason = isAccountStoreError(error)
+    ? error.code
+    : error instanceof Error
+      ? error.name
+      : "unknown error"
+  runtime.emit({
+    type: "usage-not-recorded",
+    at: runtime.now(),
+    level: "error",
+    accountId: account.id,
+    label: account.label,
+    reason,
+    message: `keyrelay: the usage of a response from "${account.label}" could not be recorded (${reason}).`,
+  })
 }

@@ -33,6 +33,8 @@ export interface ServeOptions {
   deadlines: Deadlines
   abort: (reason: Error) => void
   onEnd: (end: ServedEnd) => void
+  /** `onEnd` threw after the caller had the whole body, so the failure cannot reach the caller. */
+  onEndFailed: (error: unknown) => void
 }
 
 const encoder = new TextEncoder()
@@ -114,8 +116,9 @@ function relay(
     queueMicrotask(() => {
       try {
         tap.end("eof")
-      } catch {
-        // Bookkeeping of a body the caller already has in full: nothing to hand the failure to.
+      } catch (error) {
+        // Bookkeeping of a body the caller already has in full: the caller cannot be told, the pool's events can.
+        options.onEndFailed(error)
       }
     })
   }

@@ -85,6 +85,17 @@ export type PoolEvent =
       readonly reason: string
     })
   | (EventBase & {
+      /**
+       * A response reached the caller in full, but its usage and outcome could not be recorded (the store was
+       * closed, or refused the record): those tokens are missing from the usage report.
+       */
+      readonly type: "usage-not-recorded"
+      readonly accountId: string
+      readonly label: string
+      /** The store's error code, or the error's name: never its message, which could quote the request. */
+      readonly reason: string
+    })
+  | (EventBase & {
       /** A model has no price: its tokens are counted, its cost is not (once per model and pool). */
       readonly type: "model-unpriced"
       readonly model: string

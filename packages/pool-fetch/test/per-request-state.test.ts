@@ -78,4 +78,25 @@ describe("the end of a served body", () => {
       expect(store.usage().reduce((n, row) => n + row.requests, 0)).toBe(before + 1)
     }
   })
+
+  it("says so when a body the caller read in full cannot be recorded, without failing the caller", async () => {
+    const { store, pool, events } = await start({ learned: true, labels: ["a1"] })
+    const json = await send(pool, HELLO)
+    const stream = await send(pool, { ...HELLO, stream: true })
+    expect([json.status, stream.status]).toEqual([200, 200])
+    // The store closes while both bodies are still on their way (a host shutting down mid-request).
+    await store.close()
+    expect(await json.text()).toContain('"type":"message"')
+    expect(await stream.text()).toContain("message_stop")
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    const lost = events.filter((e) => e.type === "usage-not-recorded")
+    expect(lost).toHaveLength(2)
+    for (const event of lost)
+      expect(event).toMatchObject({
+        level: "error",
+        label: "a1",
+        reason: "ERR_STORE_CLOSED",
+        message: 'keyrelay: the usage of a response from "a1" could not be recorded (ERR_STORE_CLOSED).',
+      })
+  })
 })

@@ -99,3 +99,21 @@ export function viaSocket(
     req.end(payload)
   })
 }
+
+/** POST /v1/oauth/token: a jwt-bearer exchange for rule `fdrl_ci` of org-a's service account `svac_ci`, plus `body`. */
+export function exchange(url: string, body: Record<string, unknown>): Promise<Response> {
+  return fetch(`${url}/v1/oauth/token`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "anthropic-beta": "oauth-2025-04-20,oidc-federation-2026-04-01",
+    },
+    body: JSON.stringify({
+      grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer",
+      federation_rule_id: "fdrl_ci",
+      organization_id: ORG_A,
+      service_account_id: "svac_ci",
+      ...body,
+    }),
+  })
+}

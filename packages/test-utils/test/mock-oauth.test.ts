@@ -4,13 +4,12 @@ import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import type { MockConfig } from "../src/mock/mock-config.ts"
 import { type MockAnthropic, startMockAnthropic } from "../src/mock/start-mock-anthropic.ts"
-import { HELLO, ORG_A, post } from "./_helpers.ts"
+import { exchange, HELLO, ORG_A, post } from "./_helpers.ts"
 
 const NOW = Date.UTC(2026, 9, 14, 12, 0, 0)
 const NOW_S = NOW / 1000
 const ISSUER = "https://idp.example.test"
 const AUD = "https://api.anthropic.com"
-const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 let privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"]
 let publicJwk: JWK
@@ -71,23 +70,6 @@ beforeEach(async () => {
   })
 })
 afterEach(() => mock.close())
-
-function exchange(url: string, body: Record<string, unknown>) {
-  return fetch(`${url}/v1/oauth/token`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "anthropic-beta": "oauth-2025-04-20,oidc-federation-2026-04-01",
-    },
-    body: JSON.stringify({
-      grant_type: JWT_BEARER,
-      federation_rule_id: "fdrl_ci",
-      organization_id: ORG_A,
-      service_account_id: "svac_ci",
-      ...body,
-    }),
-  })
-}
 
 async function expectDenied(res: Response, reason: string) {
   expect(res.status).toBe(401)
